@@ -1,0 +1,18 @@
+"""The generic check kinds. A rule file names one (``[check] kind = "…"``) and gives its parameters.
+
+Each kind is a module with ``prepare(rule) -> params`` (validate and compile the rule's parameters once per run;
+raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[Diagnostic]``.
+"""
+from __future__ import annotations
+
+from . import compare, date_range, outline, pattern, required_text, table, table_sum
+
+KINDS = {
+    "outline": outline,
+    "table": table,
+    "table-sum": table_sum,
+    "required-text": required_text,
+    "pattern": pattern,
+    "date-range": date_range,
+    "compare": compare,
+}

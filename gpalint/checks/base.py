@@ -1,0 +1,87 @@
+"""What the check kinds share: making a diagnostic from a rule, and the scopes a rule can look at."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..document import Block
+from ..model import Diagnostic, Fix, Location
+from ..report import Report
+from ..rules import Rule
+from ..tomlfile import RuleFileError
+
+SCOPES = ("document", "title", "body") + tuple(f"section:{k}" for k in "一二三四五六")
+
+
+class _Fields(dict):
+    def __missing__(self, key):  # a message may name a field a particular finding lacks
+        return "{" + key + "}"
+
+
+def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None = None, **fields) -> Diagnostic:
+    fields = _Fields(fields)
+    message = rule.message.format_map(fields)
+    hint = rule.hint.format_map(fields) if rule.hint else None
+    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix,
+                      _source_line(report, location))
+
+
+def _source_line(report: Report, location: Location) -> str | None:
+    for b in report.doc.blocks:
+        if b.line == location.line and b.page == location.page and b.column <= location.column <= b.column + len(b.text):
+            return " " * (b.column - 1) + b.text if b.cell is None else b.text
+    return None
+
+
+def param(rule: Rule, key: str, kind, default=None, choices=None):
+    value = rule.params.get(key, default)
+    if value is None:
+        raise RuleFileError(rule.path, f"check.{key}", "缺少必填项")
+    if not isinstance(value, kind):
+        raise RuleFileError(rule.path, f"check.{key}", f"类型应为 {getattr(kind, '__name__', kind)}")
+    if choices is not None and value not in choices:
+        raise RuleFileError(rule.path, f"check.{key}", f"只能是：{'、'.join(map(str, choices))}")
+    return value
+
+
+def regex(rule: Rule, key: str, value: str) -> re.Pattern:
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise RuleFileError(rule.path, f"check.{key}", f"正则表达式有误：{exc}") from None
+
+
+def scope_blocks(report: Report, scope: str, with_cells: bool = False) -> Iterator[tuple[int, Block]]:
+    """The blocks a rule looks at: the whole document, the title, the body after it, or one section."""
+    blocks = report.doc.blocks
+    if scope == "document":
+        indices = range(len(blocks))
+    elif scope == "title":
+        t = report.outline.title
+        indices = range(t.index, t.index + 1) if t else range(0)
+    elif scope == "body":
+        t = report.outline.title
+        indices = range((t.index + 1) if t else 0, len(blocks))
+    else:
+        indices = report.outline.section_blocks(scope.split(":", 1)[1])
+    for i in indices:
+        if with_cells or blocks[i].cell is None:
+            yield i, blocks[i]
+
+
+def scope_anchor(report: Report, scope: str) -> Location:
+    """Where to report that something is missing from a scope: its heading, else the title, else line 1."""
+    if scope.startswith("section:"):
+        s = report.outline.sections.get(scope.split(":", 1)[1])
+        if s:
+            return report.doc.blocks[s.heading.index].location()
+    t = report.outline.title
+    if t:
+        return report.doc.blocks[t.index].location()
+    return report.doc.blocks[0].location() if report.doc.blocks else Location(1)
+
+
+def check_scope(rule: Rule, scope: str) -> str:
+    if scope not in SCOPES:
+        raise RuleFileError(rule.path, "check.scope", f"只能是：{'、'.join(SCOPES)}")
+    return scope

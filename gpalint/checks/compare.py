@@ -1,0 +1,59 @@
+"""kind = "compare": two figures of the report must agree — a number stated in the text against a table cell,
+the title's year against the statistics year, and so on.
+
+Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/列" (e.g. "cell:三/一/总计");
+or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…"} (every match is compared). The finding is placed at
+``left``. Message fields: {left}, {right}, {left_text} (the matched words).
+"""
+from __future__ import annotations
+
+from ..tomlfile import RuleFileError
+from .base import check_scope, diagnostic, regex, scope_blocks
+
+
+def _source(rule, key):
+    value = rule.params.get(key)
+    if isinstance(value, str) and (value == "title.year" or value.startswith("cell:")):
+        if value.startswith("cell:") and len(value[5:].split("/")) != 3:
+            raise RuleFileError(rule.path, f"check.{key}", "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
+        return value
+    if isinstance(value, dict) and "pattern" in value:
+        p = regex(rule, f"{key}.pattern", value["pattern"])
+        if "n" not in p.groupindex:
+            raise RuleFileError(rule.path, f"check.{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
+        return (check_scope(rule, value.get("scope", "document")), p)
+    raise RuleFileError(rule.path, f"check.{key}", "应为 \"title.year\"、\"cell:表/行/列\" 或 {scope, pattern}")
+
+
+def prepare(rule):
+    return {"left": _source(rule, "left"), "right": _source(rule, "right")}
+
+
+def _values(report, source):
+    """(number, location, matched text) for each occurrence of the source."""
+    if source == "title.year":
+        t = report.outline.title
+        if t and t.year:
+            yield t.year, report.doc.blocks[t.index].location(t.start, t.start + 4), str(t.year)
+    elif isinstance(source, str):
+        table, row, col = source[5:].split("/")
+        tab = report.tables.get(table)
+        if tab and tab.found:
+            v = tab.value(row, col)
+            if v is not None:
+                yield v, tab.cells[(row, col)].location, str(v)
+    else:
+        scope, pattern = source
+        for _, block in scope_blocks(report, scope):
+            for m in pattern.finditer(block.text):
+                yield int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0)
+
+
+def run(rule, params, report):
+    rights = list(_values(report, params["right"]))
+    if not rights:
+        return
+    right = rights[0][0]
+    for value, loc, text in _values(report, params["left"]):
+        if value != right:
+            yield diagnostic(rule, report, loc, left=value, right=right, left_text=text, right_text=rights[0][2])

@@ -1,0 +1,73 @@
+"""kind = "outline": the six sections — missing, out of order, duplicated, wrongly numbered, worded differently.
+
+Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording".
+Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}.
+"""
+from __future__ import annotations
+
+from ..model import Applicability, Edit, Fix, Location
+from .base import diagnostic, param
+
+ASPECTS = ("missing", "order", "duplicate", "numbering", "wording")
+
+
+def prepare(rule):
+    return {"aspect": param(rule, "aspect", str, choices=ASPECTS)}
+
+
+def run(rule, params, report):
+    aspect, outline, blocks = params["aspect"], report.outline, report.doc.blocks
+    order = [s.key for s in report.template.sections]
+    if aspect == "missing":
+        found = [h for h in outline.headings]
+        for spec in report.template.sections:
+            if spec.key in outline.sections:
+                continue
+            later = [h for h in found if order.index(h.spec.key) > order.index(spec.key)]
+            loc = blocks[later[0].index].location() if later else (
+                blocks[-1].location() if blocks else Location(1))
+            yield diagnostic(rule, report, loc, key=spec.key, title=spec.title, expected=spec.heading)
+    elif aspect == "order":
+        highest = None
+        for h in outline.headings:
+            if outline.sections[h.spec.key].heading is not h:
+                continue  # a duplicate; reported by its own rule
+            if highest is not None and order.index(h.spec.key) < order.index(highest.spec.key):
+                yield diagnostic(rule, report, blocks[h.index].location(), key=h.spec.key,
+                                 found=_written(h), expected=h.spec.heading, previous=_written(highest))
+            elif highest is None or order.index(h.spec.key) > order.index(highest.spec.key):
+                highest = h
+    elif aspect == "duplicate":
+        for h in outline.headings:
+            first = outline.sections[h.spec.key].heading
+            if first is not h:
+                yield diagnostic(rule, report, blocks[h.index].location(), key=h.spec.key, found=_written(h),
+                                 expected=h.spec.heading, previous=f"第 {blocks[first.index].line} 行")
+    elif aspect == "numbering":
+        for h in outline.headings:
+            expected = f"{h.spec.key}、"
+            if h.numbering == expected:
+                continue
+            b = blocks[h.index]
+            start = len(b.text) - len(b.text.lstrip())
+            end = b.text.find(h.title, start) if h.numbering else start
+            loc = b.location(start, end if end > start else start)
+            fix = None
+            if rule.fix and end >= start:
+                fix = Fix(rule.fix, f"改为「{expected}」", (Edit(loc, expected),))
+            yield diagnostic(rule, report, loc, fix, key=h.spec.key, found=h.numbering or "（无编号）",
+                             expected=expected, title=h.spec.title)
+    elif aspect == "wording":
+        for h in outline.headings:
+            if h.match == "exact":
+                continue
+            b = blocks[h.index]
+            start = b.text.find(h.title)
+            loc = b.location(max(start, 0), max(start, 0) + len(h.title))
+            fix = Fix(rule.fix, f"改为「{h.spec.title}」", (Edit(loc, h.spec.title),)) if rule.fix else None
+            yield diagnostic(rule, report, loc, fix, key=h.spec.key, found=h.title, expected=h.spec.title,
+                             title=h.spec.title)
+
+
+def _written(h) -> str:
+    return f"{h.numbering}{h.title}"

@@ -1,0 +1,38 @@
+"""kind = "table": what table recovery found wrong — a table missing, a row missing, values missing or unreadable.
+
+Parameters: ``aspect`` = "missing-table" | "missing-row" | "values" | "bad-value"; optional ``tables`` (keys).
+Message fields: {table} (表三), {name}, {row}, {column}, {detail}.
+"""
+from __future__ import annotations
+
+from .base import diagnostic, param
+
+ASPECTS = ("missing-table", "missing-row", "values", "bad-value")
+_ISSUES = {"missing-row": ("missing-row",), "values": ("missing-values", "extra-values", "unreadable", "empty"),
+           "bad-value": ("bad-value",)}
+
+
+def prepare(rule):
+    return {"aspect": param(rule, "aspect", str, choices=ASPECTS), "tables": param(rule, "tables", list, [])}
+
+
+def run(rule, params, report):
+    for key, table in report.tables.items():
+        if params["tables"] and key not in params["tables"]:
+            continue
+        spec = table.spec
+        if params["aspect"] == "missing-table":
+            # only under a section that is there: a missing section is the S rules' finding, not a second one here
+            if not table.found and key in report.outline.sections:
+                yield diagnostic(rule, report, table.anchor, table=spec.title, name=spec.name)
+            continue
+        if not table.found:
+            continue
+        for issue in table.issues:
+            if issue.kind not in _ISSUES[params["aspect"]]:
+                continue
+            row = spec.row_label(issue.row) if issue.row else ""
+            column = spec.columns[issue.column].label if issue.column else ""
+            loc = issue.location.with_context(table.context(issue.row, issue.column))
+            yield diagnostic(rule, report, loc, table=spec.title, name=spec.name, row=f"「{row}」行" if row else "",
+                             column=column, detail=issue.detail)

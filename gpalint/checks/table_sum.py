@@ -1,0 +1,59 @@
+"""kind = "table-sum": the 勾稽关系 — a total equals the (signed) sum of its parts, for the template's relations.
+
+Parameters: ``relations`` = ids of relations in the template's tables (e.g. ["E2"]).
+Message fields: {table} {row} {column} (the total cell), {expected}, {found}, {expression} (e.g. 3+4+5), {note}.
+"""
+from __future__ import annotations
+
+from .base import diagnostic, param
+
+
+def prepare(rule):
+    ids = param(rule, "relations", list)
+    if not ids or not all(isinstance(i, str) for i in ids):
+        from ..tomlfile import RuleFileError
+        raise RuleFileError(rule.path, "check.relations", "应为关系编号的列表，如 [\"E2\"]")
+    return {"relations": set(ids)}
+
+
+def run(rule, params, report):
+    for table in report.tables.values():
+        if not table.found:
+            continue
+        spec = table.spec
+        for rel in spec.relations:
+            if rel.id not in params["relations"]:
+                continue
+            if rel.axis == "row":
+                lines = [(rel.total, c, [(s, p, c) for s, p in rel.parts]) for c in spec.rows[rel.total].columns or spec.columns]
+            else:
+                lines = [(r.key, rel.total, [(s, r.key, p) for s, p in rel.parts])
+                         for r in spec.rows.values() if rel.total in r.columns and all(p in r.columns for _, p in rel.parts)]
+            for row, col, parts in lines:
+                cell = table.cells.get((row, col))
+                found = table.value(row, col)
+                if found is None:
+                    continue  # missing or unreadable: reported by the table rules
+                values = [(s, table.value(r, c)) for s, r, c in parts]
+                if any(v is None for _, v in values):
+                    continue
+                expected = sum(s * v for s, v in values)
+                if abs(expected - found) < 1e-6:
+                    continue
+                yield diagnostic(rule, report, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
+                                 column=spec.columns[col].label, expected=_fmt(expected), found=_fmt(found),
+                                 expression=_expression(values), note=rel.note)
+
+
+def _fmt(v) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _expression(values) -> str:
+    terms = [(s, v) for s, v in values if v]
+    if not terms:
+        return "各项均为 0"
+    out = ""
+    for s, v in terms:
+        out += ("−" if s < 0 else "+") + _fmt(v)
+    return out.lstrip("+")

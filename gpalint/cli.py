@@ -1,0 +1,262 @@
+"""Command line: gpalint check | rule | rules | extract. Argument parsing and orchestration only."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .model import FileResult, InputError
+from .output import FORMATS
+from .readers import SUFFIXES
+from .tomlfile import RuleFileError
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: one line, exit 2, like every other input error
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"gpalint: 参数错误：{message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gpalint", description="政府信息公开工作年度报告检查工具（国办公开办函〔2021〕30号格式）")
+    p.add_argument("--version", action="version", version=f"gpalint {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="{check,rule,rules,extract}", parser_class=_Parser)
+    c = sub.add_parser("check", help="检查报告（文件或目录）")
+    c.add_argument("paths", nargs="*", default=["."], help="文件或目录（递归查找 .txt .md .docx .pdf .html）")
+    c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument("--output", "-o", metavar="FILE", help="把结果写入文件")
+    c.add_argument("--select", type=_codes, help="只检查这些规则（代码或前缀，逗号分隔：T,D101）")
+    c.add_argument("--extend-select", type=_codes, default=[], help="在配置的基础上再加上这些规则")
+    c.add_argument("--ignore", type=_codes, default=[], help="忽略这些规则（代码或前缀）")
+    c.add_argument("--fix", action="store_true", help="自动修复安全的问题（.txt .md .docx）")
+    c.add_argument("--unsafe-fixes", action="store_true", help="同时应用不安全的修复")
+    c.add_argument("--diff", action="store_true", help="只显示修复的差异，不写文件")
+    c.add_argument("--statistics", action="store_true", help="按规则统计问题数")
+    c.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
+    c.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出源码摘录和汇总")
+    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：自动）")
+    c.add_argument("--template", default=None, help="模板版本：auto、2021、2019")
+    c.add_argument("--year", type=int, default=None, help="报告年度（标题中没有年度时使用）")
+    c.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    c.add_argument("--config", type=Path, help="配置文件（pyproject.toml 或 gpalint.toml）")
+    r = sub.add_parser("rule", help="显示一条规则的说明")
+    r.add_argument("code")
+    rs = sub.add_parser("rules", help="列出全部规则")
+    rs.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    e = sub.add_parser("extract", help="输出识别出的表格（json 或 csv）")
+    e.add_argument("file")
+    e.add_argument("--format", choices=("json", "csv"), default="json")
+    e.add_argument("--template", default="auto")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "rule":
+            return cmd_rule(args.code)
+        if args.command == "rules":
+            return cmd_rules(args.format)
+        if args.command == "extract":
+            return cmd_extract(args)
+        build_parser().print_help()
+        return EXIT_ERROR
+    except RuleFileError as exc:
+        sys.stderr.write(f"gpalint: 规则或配置文件有误：{exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("gpalint: 已中断\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+# ── check ─────────────────────────────────────────────────────────────────────────────────────────────
+
+def collect(paths: list[str]) -> tuple[list[Path], list[FileResult]]:
+    """The report files under the given paths, and one error result for each path that yields none."""
+    files: list[Path] = []
+    errors: list[FileResult] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                found += [Path(root, n) for n in sorted(names) if Path(n).suffix.lower() in SUFFIXES
+                          and not n.startswith(("~$", "."))]
+            if not found:
+                errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
+            files += found
+        elif p.exists():
+            files.append(p)
+        else:
+            errors.append(FileResult(str(p), error="文件或目录不存在"))
+    return files, errors
+
+
+def _options(args, path: Path):
+    """The options for one file: its configuration (found upward from it), overridden by the command line."""
+    from .config import load_settings, selected, settings_for, severity_for
+    from .engine import Options
+    settings = load_settings(args.config) if args.config else settings_for(path)
+    options = Options(template=args.template or settings.template, year=args.year or settings.year,
+                      select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
+                      severity_fn=lambda code: severity_for(code, settings))
+    return options, tuple(settings.extra_rules)
+
+
+_ENGINES: dict = {}
+
+
+def _engine(extra: tuple[Path, ...]):
+    from .engine import Engine
+    if extra not in _ENGINES:
+        _ENGINES[extra] = Engine.load(extra)
+    return _ENGINES[extra]
+
+
+def check_one(args, path: Path) -> FileResult:
+    """Check one file (in this process or a worker); never raises for bad input."""
+    try:
+        options, extra = _options(args, path)
+        engine = _engine(extra)
+        if args.fix or args.diff:
+            from .fix import fix_file
+            return fix_file(engine, path, options, unsafe=args.unsafe_fixes, diff_only=args.diff)
+        return engine.check_path(path, options)
+    except InputError as exc:
+        return FileResult(str(path), error=str(exc))
+    except RuleFileError:
+        raise
+    except Exception as exc:  # a bug in gpalint must not hide the other files' results
+        return FileResult(str(path), error=f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}")
+
+
+def _run_all(args, files: list[Path]) -> list[FileResult]:
+    jobs = args.jobs or min(os.cpu_count() or 1, 8)
+    progress = not args.no_progress and not args.quiet and sys.stderr.isatty() and len(files) > 1
+    if jobs > 1 and len(files) >= 16 and not (args.fix or args.diff):
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(jobs) as pool:
+            it = pool.map(check_one, [args] * len(files), files, chunksize=max(1, len(files) // (jobs * 8)))
+            return list(_progress(it, len(files)) if progress else it)
+    it = (check_one(args, f) for f in files)
+    return list(_progress(it, len(files)) if progress else it)
+
+
+def _progress(iterable, total: int):
+    from rich.progress import Progress
+    with Progress(transient=True) as bar:
+        task = bar.add_task("检查中", total=total)
+        for item in iterable:
+            bar.advance(task)
+            yield item
+
+
+def cmd_check(args) -> int:
+    files, errors = collect(args.paths)
+    results = _run_all(args, files)
+    from .rules import builtin_rules
+    rules = dict(builtin_rules())
+    for e in _ENGINES.values():
+        rules.update(e.rules)
+    failed = errors + [r for r in results if r.error]
+    for r in failed:
+        sys.stderr.write(f"{r.path}: 错误：{r.error}\n")
+    ok = [r for r in results if r.error is None]
+    if args.diff:
+        text = "".join(r.diff or "" for r in ok)
+        _write(args, text)
+        pending = any(r.diff for r in ok)
+        return EXIT_ERROR if failed else (EXIT_FINDINGS if pending and not args.exit_zero else EXIT_CLEAN)
+    from .output import render
+    if args.format == "text":
+        text = render("text", ok, rules, statistics=args.statistics, quiet=args.quiet, checked=len(ok))
+        if args.fix:
+            fixed = sum(r.fixed for r in ok)
+            text += f"已修复 {fixed} 处问题。\n" if fixed else ""
+    else:
+        text = render(args.format, ok + failed, rules)
+    _write(args, text)
+    if failed:
+        return EXIT_ERROR
+    if any(r.diagnostics for r in ok) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _write(args, text: str) -> None:
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    elif args.format == "text" and sys.stdout.isatty():
+        from .output.color import print_colored
+        print_colored(text)
+    else:
+        sys.stdout.write(text)
+
+
+# ── rule / rules / extract ──────────────────────────────────────────────────────────────────────────────
+
+def cmd_rule(code: str) -> int:
+    from .rules import builtin_rules
+    rule = builtin_rules().get(code.upper())
+    if rule is None:
+        sys.stderr.write(f"gpalint: 没有规则「{code}」；用 gpalint rules 查看全部规则\n")
+        return EXIT_ERROR
+    from .output.rulesdoc import rule_markdown
+    text = rule_markdown(rule, level=1)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def cmd_rules(fmt: str) -> int:
+    from .rules import builtin_rules
+    rules = builtin_rules()
+    if fmt == "json":
+        import json
+        data = [{"code": r.code, "name": r.name, "family": r.family, "severity": r.severity.value,
+                 "fix": r.fix.value if r.fix else None, "summary": r.summary, "kind": r.kind} for r in rules.values()]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "markdown":
+        from .output.rulesdoc import render_markdown
+        sys.stdout.write(render_markdown(rules))
+    else:
+        for r in rules.values():
+            fix = {"safe": "[*]", "unsafe": "[!]"}.get(r.fix.value if r.fix else "", "   ")
+            sys.stdout.write(f"{r.code}  {fix} {r.severity.label}  {r.summary}\n")
+    return EXIT_CLEAN
+
+
+def cmd_extract(args) -> int:
+    from .readers import read
+    from .report import analyse
+    from .report.export import tables_csv, tables_json
+    try:
+        report = analyse(read(args.file), args.template)
+    except InputError as exc:
+        sys.stderr.write(f"{args.file}: 错误：{exc}\n")
+        return EXIT_ERROR
+    sys.stdout.write(tables_json(report) if args.format == "json" else tables_csv(report))
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

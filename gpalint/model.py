@@ -1,0 +1,87 @@
+"""The values every stage passes on: where something is, what is wrong with it, how to fix it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A span in the source.
+
+    ``line`` is a text line (.txt/.md), a paragraph number in document order (.docx, table cell paragraphs
+    included) or a line on the page (.pdf, with ``page``). Columns are 1-based and count characters; the end is
+    exclusive, as in ruff. ``context`` names a table cell or quotes the paragraph, for formats whose line number
+    alone does not lead a reader to the spot.
+    """
+
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+    page: int | None = None
+    context: str | None = None
+
+    def with_context(self, context: str | None) -> "Location":
+        return Location(self.line, self.column, self.end_line, self.end_column, self.page, context)
+
+
+class Applicability(str, Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the source span ``location`` (line/column .. end_line/end_column, end exclusive) by ``content``."""
+
+    location: Location
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    location: Location
+    hint: str | None = None
+    fix: Fix | None = None
+    source_line: str | None = None  # the text of the located line, for the underlined excerpt
+
+    def sort_key(self):
+        loc = self.location
+        return (self.path, loc.page or 0, loc.line, loc.column, self.code)
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What checking one file gave: its diagnostics, or the one error line that stopped it."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+    fixed: int = 0
+    notes: list = field(default_factory=list)  # reader remarks (e.g. unreadable PDF glyphs): (text, Location)
+
+
+class InputError(Exception):
+    """A file gpalint cannot read as a report; the message is the single Chinese line shown to the user."""

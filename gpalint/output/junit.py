@@ -1,0 +1,51 @@
+"""JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure): each checked file is one test case,
+each diagnostic one failure of it, a file that could not be checked an error."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..model import Diagnostic, FileResult
+from ..rules import Rule
+
+# characters XML 1.0 forbids; text pulled out of PDFs sometimes carries them, and one would make the report unreadable
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _where(d: Diagnostic) -> str:
+    loc = d.location
+    if loc.page is not None:
+        return f"{d.path}:{loc.line}:{loc.column}（第{loc.page}页）"
+    return f"{d.path}:{loc.line}:{loc.column}"
+
+
+def _failure_text(d: Diagnostic) -> str:
+    lines = [f"{_where(d)}: {d.code} {d.message}"]
+    if d.location.context:
+        lines.append(f"位置：{d.location.context}")
+    if d.hint:
+        lines.append(f"提示：{d.hint}")
+    if d.fix is not None:
+        lines.append(f"可修复（{d.fix.applicability.value}）：{d.fix.message}")
+    return "\n".join(lines)
+
+
+def render(results: list[FileResult], rules: dict[str, Rule]) -> str:
+    failed = sum(1 for r in results if r.diagnostics)
+    errors = sum(1 for r in results if r.error)
+    counts = {"tests": str(len(results)), "failures": str(failed), "errors": str(errors)}
+    root = ET.Element("testsuites", name="gpalint", **counts)
+    suite = ET.SubElement(root, "testsuite", name="gpalint", skipped="0", **counts)
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname=_clean(r.path), name="gpalint", file=_clean(r.path))
+        if r.error:
+            ET.SubElement(case, "error", message=_clean(r.error), type="InputError").text = _clean(r.error)
+        for d in r.diagnostics:
+            failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} {d.message}"), type=d.code)
+            failure.text = _clean(_failure_text(d))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

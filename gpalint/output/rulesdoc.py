@@ -1,0 +1,71 @@
+"""The rule reference in Markdown, built from the rule files only (docs/rules.md, `gpalint rules --format markdown`,
+and the help text of SARIF rules), so documentation never drifts from what the rules do."""
+from __future__ import annotations
+
+import re
+
+from ..model import Applicability
+from ..rules import FAMILIES, Rule
+
+FIX_SAFETY = {
+    None: "不可自动修复",
+    Applicability.SAFE: "可自动修复（安全：`--fix` 即应用）",
+    Applicability.UNSAFE: "可自动修复（不安全：需 `--fix --unsafe-fixes`）",
+}
+_EXAMPLE_LABELS = (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后"))
+
+
+def _fence(text: str) -> str:
+    # a fence longer than any backtick run inside, so examples are shown verbatim whatever they contain
+    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"{ticks}text\n{text.rstrip(chr(10))}\n{ticks}"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def anchor(rule: Rule) -> str:
+    """The anchor GitHub gives the rule's heading ("T103 table3-total" → "t103-table3-total")."""
+    return re.sub(r"[^\w\- ]", "", f"{rule.code} {rule.name}".lower()).replace(" ", "-")
+
+
+def rule_markdown(rule: Rule, level: int = 3) -> str:
+    """One rule: heading, what it requires, facts, why, source, examples."""
+    lines = [f"{'#' * level} {rule.code} {rule.name}", "", rule.summary.strip(), "",
+             f"- 族：{rule.family} {rule.family_name}",
+             f"- 级别：{rule.severity.value}（{rule.severity.label}）",
+             f"- 修复：{FIX_SAFETY[rule.fix]}" + (f"——{rule.fix_message}" if rule.fix and rule.fix_message else "")]
+    if rule.templates:
+        lines.append(f"- 适用模板：{'、'.join(rule.templates)}")
+    if rule.why:
+        lines += ["", "**为什么**", "", rule.why.strip()]
+    if rule.source:
+        lines += ["", f"**依据**：{rule.source.strip()}"]
+    for i, example in enumerate(rule.examples, 1):
+        lines += ["", "**示例**" + (f" {i}" if len(rule.examples) > 1 else "")]
+        if example.get("note"):
+            lines += ["", example["note"].strip()]
+        for key, label in _EXAMPLE_LABELS:
+            if key in example:
+                lines += ["", f"{label}：", "", _fence(example[key])]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(rules: dict[str, Rule]) -> str:
+    """The whole reference: an index table, then the rules grouped by family in FAMILIES order."""
+    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    out = ["# gpalint 规则", "",
+           "<!-- 由 scripts/gen_rules_doc.py 根据 rules/*.toml 生成，请勿手工修改。 -->", "",
+           f"共 {len(ordered)} 条规则。选择规则时可写完整代码或前缀（如 `T`、`T1`、`T103`），"
+           "见 docs/integration.md 的配置说明。", "",
+           "| 代码 | 名称 | 级别 | 修复 | 要求 |", "|---|---|---|---|---|"]
+    for r in ordered:
+        fix = {None: "—", Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全"}[r.fix]
+        out.append(f"| [{r.code}](#{anchor(r)}) | {_cell(r.name)} | {r.severity.value} | {fix} | {_cell(r.summary)} |")
+    for family, family_name in FAMILIES.items():
+        members = [r for r in ordered if r.family == family]
+        if members:
+            out += ["", f"## {family} {family_name}"]
+            out += ["\n" + rule_markdown(r).rstrip("\n") for r in members]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,34 @@
+"""Pick the reader for a file by its suffix; heavy libraries are imported only when such a file comes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document
+from ..model import InputError
+
+SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
+
+
+def read(path: str | Path) -> Document:
+    p = Path(path)
+    kind = SUFFIXES.get(p.suffix.lower())
+    if kind is None:
+        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .pdf .html 文件")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+    if size == 0:
+        raise InputError("文件为空，没有可检查的内容")
+    if size > MAX_BYTES:
+        raise InputError(f"文件过大（{size / 1048576:.0f} MB），不像是一份年度报告；上限为 {MAX_BYTES // 1048576} MB")
+    if kind == "text":
+        from . import text as reader
+    elif kind == "docx":
+        from . import docx as reader
+    elif kind == "pdf":
+        from . import pdf as reader
+    else:
+        from . import html as reader
+    return reader.read(p)

@@ -1,0 +1,79 @@
+""".txt and .md reports: detect the encoding, keep line:column for every character, Markdown headings as headings."""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from ..document import Block, Document
+from ..model import InputError
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of ``data``: a BOM decides; else strict UTF-8; else BOM-less UTF-16 (NUL bytes in every other
+    position); else GB18030 (a superset of GBK and GB2312). Binary data raises InputError."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if b"\x00" in sample:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > len(sample) // 8 and even < odd // 8:
+            return "utf-16-le"
+        if even > len(sample) // 8 and odd < even // 8:
+            return "utf-16-be"
+        raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise InputError("无法识别文件编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK），可能不是文本文件") from None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    encoding = detect_encoding(data)
+    text = data.decode(encoding)
+    if "\x00" in text or _looks_binary(text):
+        raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
+    return text, encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v")
+    return controls > max(8, len(sample) // 50)
+
+
+def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
+    """Split decoded text into one block per non-blank line; Markdown heading marks become heading levels."""
+    doc = Document(path=path, format="markdown" if markdown else "text")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        column, heading = 1, None
+        m = _MD_HEADING.match(line)
+        if m:
+            heading = len(m.group(1))
+            column = m.end() + 1
+            line = line[m.end():]
+        doc.blocks.append(Block(line, number, column, heading=heading))
+    return doc
+
+
+def read(path: Path) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+    text, _ = decode(data)
+    if not text.strip():
+        raise InputError("文件只有空白，没有可检查的内容")
+    return parse(text, str(path), markdown=path.suffix.lower() in (".md", ".markdown"))

@@ -1,0 +1,48 @@
+"""Report: a Document understood — which template, the title and year, the sections, the three tables."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Document
+from ..model import InputError
+from .outline import Outline, build_outline
+from .tables import Table, recover_tables
+from .template import Template, detect_template, load_template, norm
+
+
+@dataclass(slots=True)
+class Report:
+    doc: Document
+    template: Template
+    outline: Outline
+    tables: dict[str, Table]
+    year: int | None  # the report year: the title's, else the configured one
+    normalised: str = ""  # whole text, normalised, for cheap searches
+    cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
+
+    def section_text(self, key: str) -> list[int]:
+        return list(self.outline.section_blocks(key))
+
+
+def analyse(doc: Document, template: str = "auto", year: int | None = None) -> Report:
+    normalised = norm("".join(b.text for b in doc.blocks))
+    if template == "auto":
+        title_year = _quick_year(doc)
+        tpl = detect_template(normalised, title_year or year)
+    else:
+        tpl = load_template(template)
+    outline = build_outline(doc, tpl)
+    tables = recover_tables(doc, outline, tpl)
+    report_year = outline.title.year if outline.title and outline.title.year else year
+    if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
+        raise InputError("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
+    return Report(doc, tpl, outline, tables, report_year, normalised)
+
+
+def _quick_year(doc: Document) -> int | None:
+    for b in doc.blocks[:12]:
+        m = re.search(r"(\d{4})\s*年\s*度?\s*政府信息公开", b.text)
+        if m:
+            return int(m.group(1))
+    return None

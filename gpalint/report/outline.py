@@ -1,0 +1,196 @@
+"""Find the report's title, its six top-level sections and their sub-headings, whatever the heading style.
+
+A block is a section heading when it is short, starts with a level-1 number (一、 … or a Markdown/Word heading
+mark) and its words match one of the template's section titles (exactly, by a known variant, or closely enough to
+be a misspelling). Reports pasted from web pages may hold a whole report in one line: ``segment`` first splits such
+blocks where a section heading stands inside them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..document import Block, Document
+from .template import SectionSpec, Template, norm, split_numbering
+
+NUMERALS = "一二三四五六七八九十"
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]{1,2}[、.．,，]$")
+_LEVEL1_WRONG = re.compile(r"^\d{1,2}[、.．]$")
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[)）]")
+_TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
+MAX_HEADING = 40  # characters; a longer block is prose, not a heading
+
+
+@dataclass(slots=True)
+class Heading:
+    index: int  # block index
+    numbering: str  # as written, e.g. "一、", "1、", "" when none
+    title: str  # the words after the number, as written (trailing colon dropped)
+    spec: SectionSpec
+    match: str  # "exact", "variant" or "fuzzy"
+
+
+@dataclass(slots=True)
+class Section:
+    key: str
+    heading: Heading
+    start: int  # first block after the heading
+    end: int  # one past the last block of the section
+
+
+@dataclass(slots=True)
+class Title:
+    index: int
+    year: int | None
+    start: int  # offset of the year (or of the match) within the block
+    end: int
+
+
+@dataclass(slots=True)
+class Outline:
+    title: Title | None
+    headings: list[Heading]  # every section heading found, in document order (duplicates included)
+    sections: dict[str, Section]  # first occurrence of each key
+    subheadings: list[tuple[int, str, str]]  # (block index, numbering, title) of level-2 headings
+
+    def section_blocks(self, key: str) -> range:
+        s = self.sections.get(key)
+        return range(s.start, s.end) if s else range(0)
+
+
+@lru_cache(maxsize=None)
+def _titles(template: Template) -> tuple[dict[str, SectionSpec], dict[str, SectionSpec], re.Pattern]:
+    exact = {norm(s.title): s for s in template.sections}
+    variants = {norm(v): s for s in template.sections for v in s.variants}
+    words = sorted({*(s.title for s in template.sections), *(v for s in template.sections for v in s.variants)},
+                   key=len, reverse=True)
+    inline = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六])、\s*(?:" + "|".join(map(re.escape, words)) + r")")
+    return exact, variants, inline
+
+
+def segment(doc: Document, template: Template) -> None:
+    """Split long blocks (whole reports pasted as one line) before each section heading that stands inside them."""
+    _, _, inline = _titles(template)
+    out: list[Block] = []
+    for b in doc.blocks:
+        if len(b.text) < 200 or b.cell:
+            out.append(b)
+            continue
+        cuts = [m.start() for m in inline.finditer(b.text)]
+        start = 0
+        for cut in cuts + [len(b.text)]:
+            piece = b.text[start:cut]
+            if piece.strip():
+                out.append(Block(piece, b.line, b.column + start, b.page, b.heading if start == 0 else None))
+            start = cut
+    doc.blocks = out
+
+
+def match_section(text: str, template: Template) -> tuple[SectionSpec, str] | None:
+    """The section a heading's words name, and how ("exact", "variant", "fuzzy"), or None."""
+    exact, variants, _ = _titles(template)
+    words = norm(text).rstrip(":：").rstrip("。.")
+    if words in exact:
+        return exact[words], "exact"
+    if words in variants:
+        return variants[words], "variant"
+    if len(words) < 4:
+        return None
+    best, best_ratio = None, 0.0
+    for spec in template.sections:
+        for cand in (spec.title, *spec.variants):
+            r = SequenceMatcher(None, words, norm(cand)).ratio()
+            if r > best_ratio:
+                best, best_ratio = spec, r
+    if best is not None and best_ratio >= 0.75:
+        return best, "fuzzy"
+    return None
+
+
+def _is_table_label(words: str, template: Template) -> bool:
+    return words in _table_labels(template)
+
+
+@lru_cache(maxsize=None)
+def _table_labels(template: Template) -> frozenset[str]:
+    return frozenset(split_numbering(r.label)[1] for t in template.tables.values() for r in t.rows.values())
+
+
+def find_title(doc: Document) -> Title | None:
+    for i, b in enumerate(doc.blocks[:12]):
+        m = _TITLE.search(b.text)
+        if m and len(b.text) < 200 or (m and m.start() < 80):
+            year = int(m.group("year")) if m.group("year") else None
+            if year is None:
+                y = re.search(r"(\d{4})\s*年", b.text[: m.start() + 1])
+                year = int(y.group(1)) if y else None
+            return Title(i, year, m.start("year") if m.group("year") else m.start(), m.end())
+    return None
+
+
+def build_outline(doc: Document, template: Template) -> Outline:
+    segment(doc, template)
+    headings: list[Heading] = []
+    subheadings: list[tuple[int, str, str]] = []
+    for i, b in enumerate(doc.blocks):
+        text = b.text.strip()
+        if not text or b.cell is not None or "\t" in text:
+            continue
+        if len(text) > MAX_HEADING:
+            text = text[:MAX_HEADING + 10]
+            if not re.match(r"^[一二三四五六]、", text):
+                continue
+        numbering, words = _numbering_as_written(text)
+        if _LEVEL2.match(text):
+            subheadings.append((i, numbering, words))
+            continue
+        if len(b.text.strip()) > MAX_HEADING:  # inline heading at the start of a long (segmented) block
+            found = _inline_heading(text, template)
+            if found:
+                headings.append(Heading(i, found[0], found[1], found[2], "exact"))
+            continue
+        if numbering and not (_LEVEL1.match(numbering) or _LEVEL1_WRONG.match(numbering)):
+            continue
+        if not numbering and not (b.heading or b.bold):
+            # a bare title line counts only when it is exactly a section title
+            exact, _, _ = _titles(template)
+            if norm(words).rstrip(":：") not in exact:
+                continue
+        if _is_table_label(norm(words), template):
+            continue
+        m = match_section(words, template)
+        if m:
+            headings.append(Heading(i, numbering, words.rstrip("：:"), m[0], m[1]))
+    sections: dict[str, Section] = {}
+    for n, h in enumerate(headings):
+        end = headings[n + 1].index if n + 1 < len(headings) else len(doc.blocks)
+        if h.spec.key not in sections:
+            sections[h.spec.key] = Section(h.spec.key, h, h.index + 1, end)
+    # a long inline heading block also holds the section's first text: the section starts at the heading block
+    for s in sections.values():
+        if len(doc.blocks[s.heading.index].text) > MAX_HEADING:
+            s.start = s.heading.index
+    return Outline(find_title(doc), headings, sections, subheadings)
+
+
+def _numbering_as_written(text: str) -> tuple[str, str]:
+    m = re.match(r"^\s*((?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）])\s*",
+                 text)
+    if not m:
+        return "", text.strip()
+    return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()
+
+
+def _inline_heading(text: str, template: Template):
+    exact, variants, _ = _titles(template)
+    m = re.match(r"^([一二三四五六])、\s*", text)
+    if not m:
+        return None
+    rest = norm(text[m.end():])
+    for table in (exact, variants):
+        for words, spec in sorted(table.items(), key=lambda kv: -len(kv[0])):
+            if rest.startswith(words):
+                return m.group(0).strip(), text[m.end():m.end() + len(words)], spec
+    return None
