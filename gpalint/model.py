@@ -80,6 +80,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None
     fixed: int = 0
+    diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
     notes: list = field(default_factory=list)  # reader remarks (e.g. unreadable PDF glyphs): (text, Location)
 
 
