@@ -96,7 +96,7 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult]]:
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found += [Path(root, n) for n in sorted(names) if Path(n).suffix.lower() in SUFFIXES
-                          and not n.startswith(("~$", "."))]
+                          and not n.startswith(("~$", ".")) and not _excluded(Path(root, n))]
             if not found:
                 errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
             files += found
@@ -105,6 +105,12 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult]]:
         else:
             errors.append(FileResult(str(p), error="文件或目录不存在"))
     return files, errors
+
+
+def _excluded(path: Path) -> bool:
+    """Files the configuration says are not reports (README.md, 附件/*), skipped when walking directories."""
+    from .config import excluded, settings_for
+    return excluded(path, settings_for(path))
 
 
 def _options(args, path: Path):

@@ -101,7 +101,8 @@ def load_settings(config: Path | None) -> Settings:
     pfi = data.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         fail("per-file-ignores", "应为表：文件通配符 = [规则代码或前缀…]，如 \"2019/*\" = [\"T\"]")
-    kwargs["per_file_ignores"] = [(glob, selectors(f"per-file-ignores.\"{glob}\"", codes)) for glob, codes in pfi.items()]
+    kwargs["per_file_ignores"] = [(glob, selectors(f"per-file-ignores.\"{glob}\"", codes))
+                                  for glob, codes in pfi.items()]
 
     exclude = data.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(g, str) for g in exclude):

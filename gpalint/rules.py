@@ -9,7 +9,12 @@ from pathlib import Path
 from .model import Applicability, Severity
 from .tomlfile import RuleFileError, load_toml
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+def _rules_dir() -> Path:
+    checkout = Path(__file__).resolve().parent.parent / "rules"  # a source checkout or an editable install
+    return checkout if (checkout / "templates").is_dir() else Path(__file__).resolve().parent / "_rules"
+
+
+RULES_DIR = _rules_dir()
 FAMILIES = {"S": "结构", "T": "表格", "D": "统计期限", "F": "信息处理费", "C": "一致性", "G": "公文格式", "M": "元数据"}
 _CODE = re.compile(r"^[STDFCGM]\d{3}$")
 _TOP_KEYS = {"code", "name", "family", "severity", "summary", "message", "hint", "fix", "fix_message", "check",

@@ -95,6 +95,7 @@ def test_hook_fails_on_a_faulty_report_and_passes_on_a_clean_one(tmp_path):
     faulty = _try_repo(source, tmp_path / "faulty", FAULTY, "2024年报告.txt")
     out = faulty.stdout + faulty.stderr
     assert faulty.returncode == 1, out
+    assert "- exit code: 1" in out, out  # findings, not a usage or input error (2)
     assert "Failed" in out and "2024年报告.txt" in out and "Traceback" not in out, out
     clean = _try_repo(source, tmp_path / "clean", CLEAN, "clean-report.txt")
     out = clean.stdout + clean.stderr

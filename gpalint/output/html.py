@@ -18,7 +18,8 @@ body{font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sa
 max-width:70em;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}h3{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ddd;padding:.3em .5em;
-text-align:left;vertical-align:top}th{background:#f4f4f4}.n{text-align:right;font-variant-numeric:tabular-nums}
+text-align:left;vertical-align:top}th{background:#f4f4f4;white-space:nowrap}
+.n{text-align:right;font-variant-numeric:tabular-nums}
 .z{color:#bbb}
 .error{color:#b00020}.warning{color:#8a5a00}.info{color:#0b5394}.ok{color:#1b7f3b}
 tr.sev-error td:first-child{border-left:4px solid #b00020}tr.sev-warning td:first-child{border-left:4px solid #e0a000}
@@ -82,9 +83,10 @@ def _files(results: list[FileResult]) -> list[str]:
 
 def _details(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
     out = [f'<h3 id="f{i}">{escape(r.path)}</h3>',
-           "<table class=\"d\"><thead><tr><th>位置</th><th>代码</th><th>级别</th><th>说明</th></tr></thead><tbody>"]
+           '<table class="d"><thead><tr><th>位置</th><th>代码</th><th>级别</th><th>说明</th></tr></thead><tbody>']
     if r.error:
-        out.append(f'<tr class="sev-error"><td>—</td><td>—</td><td class="error">无法检查</td><td>{escape(r.error)}</td></tr>')
+        out.append('<tr class="sev-error"><td>—</td><td>—</td><td class="error">无法检查</td>'
+                   f"<td>{escape(r.error)}</td></tr>")
     for d in r.diagnostics:
         sev = Severity(d.severity)
         rule = rules.get(d.code)
@@ -96,7 +98,8 @@ def _details(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
             text.append(f'<div class="hint">提示：{escape(d.hint)}</div>')
         if d.fix is not None:
             text.append(f'<div class="fix">可自动修复（{APPLICABILITY[d.fix.applicability]}）：{escape(d.fix.message)}</div>')
-        out.append(f'<tr class="sev-{sev.value}"><td>{escape(_where(d))}</td><td class="code"{title}>{escape(d.code)}</td>'
+        out.append(f'<tr class="sev-{sev.value}"><td>{escape(_where(d))}</td>'
+                   f'<td class="code"{title}>{escape(d.code)}</td>'
                    f'<td class="{sev.value}">{sev.label}</td><td>{"".join(text)}</td></tr>')
     out.append("</tbody></table>")
     return out
@@ -107,8 +110,8 @@ def _legend(results: list[FileResult], rules: dict[str, Rule]) -> list[str]:
     if not codes:
         return []
     out = ["<h2>出现的规则</h2>", "<table><thead><tr><th>代码</th><th>名称</th><th>要求</th></tr></thead><tbody>"]
-    out += [f'<tr><td class="code">{escape(c)}</td><td>{escape(rules[c].name)}</td><td>{escape(rules[c].summary)}</td></tr>'
-            for c in codes]
+    out += [f'<tr><td class="code">{escape(c)}</td><td>{escape(rules[c].name)}</td>'
+            f"<td>{escape(rules[c].summary)}</td></tr>" for c in codes]
     out.append("</tbody></table>")
     return out
 

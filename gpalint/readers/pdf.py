@@ -424,7 +424,7 @@ class _Builder:
             first = n == 0
             if kind == "grid":
                 rows = _grid_rows(g, payload)
-                self.table(rows, page, first, "grid")
+                self.table(rows, page, first, "grid", g.cols)
             elif kind == "rows":
                 self.table(payload, page, first, "rows")
             else:
@@ -446,14 +446,19 @@ class _Builder:
             bold = all(p.headish for p in pieces)
         self.doc.blocks.append(Block(text, line, 1, page=page.number, bold=bold))
 
-    def table(self, rows: list[list[list[_Piece]]], page: _Page, first: bool, kind: str) -> None:
+    def table(self, rows: list[list[list[_Piece]]], page: _Page, first: bool, kind: str,
+              grid_cols: list[float] | None = None) -> None:
         """Emit rows (lists of cells, each a list of pieces) as cell blocks; continue a table from the last page."""
         texts = [[_cell_text(c) for c in row] for row in rows]
-        cols = [[getattr(c, "col", i) for i, c in enumerate(row, 1)] for row in rows]
         cont = self.cont
         last: dict[int, Block] = {}
         if first and cont is not None and cont["kind"] == kind and cont["page"] == page.number - 1:
             number, row_base = cont["number"], cont["rows"]
+            xs = cont["xs"]
+            if kind == "grid":  # number the columns by the borders of the table's first part
+                cols = [[_column(xs, c.left) for c in row] for row in rows]
+            else:
+                cols = [[c.col for c in row] for row in rows]
             head = cont["head"]
             k = 0
             while k < len(texts) and k < len(head) and texts[k] == head[k]:
@@ -477,6 +482,8 @@ class _Builder:
             self.table_no += 1
             number, row_base = self.table_no, 0
             head = texts[:3]
+            cols = [[c.col for c in row] for row in rows]
+            xs = list(grid_cols or ())
         blocks = self.doc.blocks
         for r, (row, rtexts, rcols) in enumerate(zip(rows, texts, cols), row_base + 1):
             last = {}
@@ -490,10 +497,20 @@ class _Builder:
                 blocks.append(block)
                 last[col] = block
         self.cont = {"kind": kind, "page": page.number, "number": number, "rows": row_base + len(rows),
-                     "head": head, "last": last}
+                     "head": head, "last": last, "xs": xs}
 
 
 _NUMERIC = re.compile(r"^[\d.,，．%％\s-]+$")
+
+
+def _column(xs: list[float], x: float) -> int:
+    """1-based index of border ``x`` among the known column borders ``xs`` (a new border is added)."""
+    i = bisect.bisect_left(xs, x)
+    for j in (i - 1, i):
+        if 0 <= j < len(xs) and abs(xs[j] - x) <= 3:
+            return j + 1
+    xs.insert(i, x)
+    return i + 1
 
 
 def _split_row(prev: dict[int, Block], texts: list[str], cols: list[int]) -> bool:
@@ -516,28 +533,28 @@ def _cell_text(cell: list[_Piece]) -> str:
 
 def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[list[_Piece]]]:
     cells: dict[tuple[int, int], list[_Piece]] = {}
+    lefts: dict[tuple[int, int], float] = {}
     for p in pieces:
         top, left, _, _ = g.cell_of(p)
         key = (g.row_index(top), g.col_index(left))
         cells.setdefault(key, []).append(p)
+        lefts.setdefault(key, g.cols[key[1] - 1])
     rows: dict[int, list[tuple[int, list[_Piece]]]] = {}
     for (r, c), ps in cells.items():
         rows.setdefault(r, []).append((c, ps))
     out = []
     for r in sorted(rows):
-        row = []
-        for c, ps in sorted(rows[r], key=lambda t: t[0]):
-            row.append(_ColCell(ps, c))
-        out.append(row)
+        out.append([_ColCell(ps, c, lefts[r, c]) for c, ps in sorted(rows[r], key=lambda t: t[0])])
     return out
 
 
 class _ColCell(list):
-    """A grid cell's pieces plus its grid column (merged cells skip column numbers, as in Word)."""
+    """A cell's pieces, its column number and (ruled tables) the x of its left border."""
 
-    def __init__(self, pieces, col):
+    def __init__(self, pieces, col: int, left: float | None = None):
         super().__init__(pieces)
         self.col = col
+        self.left = left
 
 
 def _free_layout(free: list[_Piece], page: _Page):

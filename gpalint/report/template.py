@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ..tomlfile import RuleFileError, load_toml
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "rules" / "templates"
+from ..rules import RULES_DIR
+
+TEMPLATES_DIR = RULES_DIR / "templates"
 
 _DROP = str.maketrans("", "", " \t\u3000\u00a0“”\"'‘’「」")
 _NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．,，]|"

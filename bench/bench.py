@@ -1,0 +1,72 @@
+"""Throughput of gpalint on the corpus: ms per report and reports/s per core, start-up over bare Python, and
+Word/PDF cost against the bare cost of python-docx / pdfminer. Measures; asserts nothing.
+
+    python bench/bench.py [--repeat N]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def startup(repeat: int) -> None:
+    def run(args):
+        return best(lambda: subprocess.run([sys.executable, *args], capture_output=True), repeat)
+    bare = run(["-c", "pass"])
+    gp = run(["-m", "gpalint", "check", "--select", "D101", str(ROOT / "examples" / "clean-report.txt")])
+    print(f"start-up: bare python {bare * 1000:.0f} ms, gpalint check of one text file {gp * 1000:.0f} ms "
+          f"(+{(gp - bare) * 1000:.0f} ms)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from gpalint.engine import Engine, Options
+    from gpalint.rules import builtin_rules
+
+    t = time.perf_counter()
+    engine = Engine(builtin_rules())
+    print(f"rules loaded and compiled once: {(time.perf_counter() - t) * 1000:.1f} ms ({len(engine.rules)} rules)")
+    options = Options()
+    texts = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "full").glob("*.txt")) + sorted(
+        (CORPUS / "real").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
+    per = [best(lambda p=p: engine.check_path(p, options), args.repeat) for p in texts]
+    print(f"text: {len(texts)} reports, median {statistics.median(per) * 1000:.2f} ms, max {max(per) * 1000:.2f} ms, "
+          f"{len(per) / sum(per):.0f} reports/s on one core")
+    docx = sorted((CORPUS / "fixtures").glob("*.docx"))
+    if docx:
+        import docx as python_docx
+        bare = sum(best(lambda p=p: python_docx.Document(str(p)), args.repeat) for p in docx)
+        ours = sum(best(lambda p=p: engine.check_path(p, options), args.repeat) for p in docx)
+        print(f"docx: {len(docx)} files, python-docx Document() {bare / len(docx) * 1000:.1f} ms/file, "
+              f"gpalint check {ours / len(docx) * 1000:.1f} ms/file ({ours / bare:.2f}×)")
+    pdfs = sorted((CORPUS / "fixtures").glob("*.pdf"))
+    if pdfs:
+        from pdfminer.high_level import extract_pages
+        bare = sum(best(lambda p=p: list(extract_pages(str(p))), 1) for p in pdfs)
+        ours = sum(best(lambda p=p: engine.check_path(p, options), 1) for p in pdfs)
+        print(f"pdf: {len(pdfs)} files, pdfminer extract_pages {bare / len(pdfs) * 1000:.0f} ms/file, "
+              f"gpalint check {ours / len(pdfs) * 1000:.0f} ms/file ({ours / bare:.2f}×)")
+    startup(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

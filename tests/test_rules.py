@@ -1,0 +1,68 @@
+"""Every rule file's own examples: the bad case fires, the good case is silent, the fixed text is what fixing gives."""
+from __future__ import annotations
+
+import pytest
+
+from gpalint.engine import Engine, Options
+from gpalint.readers.text import parse
+from gpalint.rules import FAMILIES, RULES_DIR, builtin_rules, parse_rule
+from gpalint.tomlfile import RuleFileError
+
+RULES = builtin_rules()
+ENGINE = Engine(RULES)
+CASES = [(code, i, ex) for code, r in RULES.items() for i, ex in enumerate(r.examples)]
+
+
+def check(code: str, text: str):
+    _, diags = ENGINE.check_document(parse(text, "example.txt"), Options(select=[code]))
+    return [d for d in diags if d.code == code]
+
+
+def test_every_rule_has_examples_and_docs():
+    for code, rule in RULES.items():
+        assert rule.examples, f"{code} has no examples"
+        assert any("bad" in e for e in rule.examples) and any("good" in e for e in rule.examples), code
+        assert rule.why.strip() and rule.source.strip(), f"{code} has no docs"
+        assert rule.family in FAMILIES
+        if rule.fix:
+            assert any("fixed" in e for e in rule.examples), f"{code} is fixable but has no fixed example"
+
+
+@pytest.mark.parametrize("code,i,example", CASES, ids=[f"{c}-{i}" for c, i, _ in CASES])
+def test_example(code, i, example):
+    if "bad" in example:
+        found = check(code, example["bad"])
+        assert found, f"{code}: the bad example did not fire"
+        for d in found:
+            assert d.message and "{" not in d.message, d.message  # every message field was filled
+    if "good" in example:
+        assert check(code, example["good"]) == [], f"{code}: the good example fired"
+    if "fixed" in example:
+        from gpalint.fix import apply_text_fixes
+        assert apply_text_fixes(ENGINE, example["bad"], Options(select=[code]), unsafe=True) == example["fixed"]
+
+
+def test_malformed_rule_file_names_file_and_key(tmp_path):
+    bad = tmp_path / "T999.toml"
+    bad.write_text('code = "T999"\nname = "x"\nseverity = "fatal"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "table"\n',
+                   encoding="utf-8")
+    with pytest.raises(RuleFileError) as exc:
+        parse_rule(bad)
+    assert "T999.toml" in str(exc.value) and "severity" in str(exc.value)
+
+
+def test_unknown_kind_and_bad_params_are_reported(tmp_path):
+    f = tmp_path / "T998.toml"
+    f.write_text('code = "T998"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "nope"\n',
+                 encoding="utf-8")
+    with pytest.raises(RuleFileError, match="check.kind"):
+        Engine({"T998": parse_rule(f)})
+    f.write_text('code = "T998"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "pattern"\n'
+                 'pattern = "(["\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match="check.pattern"):
+        Engine({"T998": parse_rule(f)})
+
+
+def test_rule_file_name_matches_code():
+    for path in RULES_DIR.glob("*.toml"):
+        assert parse_rule(path).code == path.stem
