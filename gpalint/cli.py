@@ -115,9 +115,9 @@ def _excluded(path: Path) -> bool:
 
 def _options(args, path: Path):
     """The options for one file: its configuration (found upward from it), overridden by the command line."""
-    from .config import load_settings, selected, settings_for, severity_for
+    from .config import _load_cached, selected, settings_for, severity_for
     from .engine import Options
-    settings = load_settings(args.config) if args.config else settings_for(path)
+    settings = _load_cached(args.config.resolve()) if args.config else settings_for(path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Applicability, Severity
-from .tomlfile import RuleFileError, load_toml
+from .tomlfile import RuleFileError, load_toml, save_cache
 
 def _rules_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "rules"  # a source checkout or an editable install
@@ -106,6 +106,7 @@ def load_rules(directories: tuple[Path, ...] = (RULES_DIR,)) -> dict[str, Rule]:
             if rule.code in rules:
                 raise RuleFileError(path, "code", f"与 {rules[rule.code].path} 重复")
             rules[rule.code] = rule
+    save_cache()
     return rules
 
 

@@ -1,13 +1,22 @@
-"""TOML loading shared by rule files, templates and configuration, with errors that name the file and the key."""
+"""TOML loading shared by rule files, templates and configuration, with errors that name the file and the key.
+
+Parsing ~40 small TOML files costs more than the rest of gpalint's start-up, so parsed files are kept in a cache
+(one pickle under the user's cache directory, keyed by path, mtime and size) and re-parsed only when they change.
+"""
 from __future__ import annotations
 
+import os
+import pickle
 import sys
+import tempfile
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+_CACHE_VERSION = 1
 
 
 class RuleFileError(Exception):
@@ -18,11 +27,76 @@ class RuleFileError(Exception):
         super().__init__(f"{path}：「{key}」{problem}")
 
 
-def load_toml(path: Path) -> dict:
+def _parse(path: Path) -> dict:
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(path, "TOML", f"语法错误：{exc}") from None
+    except UnicodeDecodeError:
+        raise RuleFileError(path, "TOML", "不是 UTF-8 编码的文本") from None
     except OSError as exc:
         raise RuleFileError(path, "文件", f"无法读取：{exc.strerror or exc}") from None
+
+
+class _Cache:
+    def __init__(self):
+        self.entries: dict[str, tuple[int, int, dict]] | None = None
+        self.dirty = False
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        self.file = None if os.environ.get("GPALINT_NO_CACHE") else Path(base, "gpalint", f"toml-{_CACHE_VERSION}.pickle")
+
+    def _load(self) -> dict:
+        if self.entries is None:
+            self.entries = {}
+            if self.file is not None:
+                try:
+                    with open(self.file, "rb") as f:
+                        data = pickle.load(f)
+                    if isinstance(data, dict):
+                        self.entries = data
+                except Exception:  # missing, stale or corrupt: start afresh
+                    pass
+        return self.entries
+
+    def get(self, path: Path) -> dict:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise RuleFileError(path, "文件", f"无法读取：{exc.strerror or exc}") from None
+        key = str(path.resolve())
+        hit = self._load().get(key)
+        if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+            return hit[2]
+        data = _parse(path)
+        self.entries[key] = (st.st_mtime_ns, st.st_size, data)
+        self.dirty = True
+        return data
+
+    def save(self) -> None:
+        if not self.dirty or self.file is None:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(self.entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+            self.dirty = False
+        except OSError:  # a read-only home is no reason to fail
+            pass
+
+
+_cache = _Cache()
+
+
+def load_toml(path: Path, cached: bool = True) -> dict:
+    """The parsed file (a fresh copy is not made: callers must not modify it)."""
+    if not cached:
+        return _parse(Path(path))
+    data = _cache.get(Path(path))
+    return data
+
+
+def save_cache() -> None:
+    _cache.save()

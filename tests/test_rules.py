@@ -13,8 +13,16 @@ ENGINE = Engine(RULES)
 CASES = [(code, i, ex) for code, r in RULES.items() for i, ex in enumerate(r.examples)]
 
 
+def example_document(text: str):
+    """Examples are report fragments as text, or as HTML when the rule is about real table cells."""
+    if text.lstrip().startswith("<"):
+        from gpalint.readers.html import parse as parse_html
+        return parse_html(text, "example.html")
+    return parse(text, "example.txt")
+
+
 def check(code: str, text: str):
-    _, diags = ENGINE.check_document(parse(text, "example.txt"), Options(select=[code]))
+    _, diags = ENGINE.check_document(example_document(text), Options(select=[code]))
     return [d for d in diags if d.code == code]
 
 

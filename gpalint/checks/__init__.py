@@ -5,7 +5,7 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 """
 from __future__ import annotations
 
-from . import compare, date_range, outline, pattern, required_text, table, table_sum
+from . import compare, date_range, outline, pattern, required_text, sequence, substitution, table, table_sum
 
 KINDS = {
     "outline": outline,
@@ -15,4 +15,6 @@ KINDS = {
     "pattern": pattern,
     "date-range": date_range,
     "compare": compare,
+    "substitution": substitution,
+    "sequence": sequence,
 }

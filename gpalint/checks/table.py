@@ -1,15 +1,16 @@
 """kind = "table": what table recovery found wrong — a table missing, a row missing, values missing or unreadable.
 
-Parameters: ``aspect`` = "missing-table" | "missing-row" | "values" | "bad-value"; optional ``tables`` (keys).
+Parameters: ``aspect`` = "missing-table" | "missing-row" | "values" | "bad-value" | "blank" (cells of a real table
+left empty); optional ``tables`` (keys).
 Message fields: {table} (表三), {name}, {row}, {column}, {detail}.
 """
 from __future__ import annotations
 
 from .base import diagnostic, param
 
-ASPECTS = ("missing-table", "missing-row", "values", "bad-value")
+ASPECTS = ("missing-table", "missing-row", "values", "bad-value", "blank")
 _ISSUES = {"missing-row": ("missing-row",), "values": ("missing-values", "extra-values", "unreadable", "empty"),
-           "bad-value": ("bad-value",)}
+           "bad-value": ("bad-value",), "blank": ("blank",)}
 
 
 def prepare(rule):

@@ -31,17 +31,21 @@ def run(rule, params, report):
                          for r in spec.rows.values() if rel.total in r.columns and all(p in r.columns for _, p in rel.parts)]
             for row, col, parts in lines:
                 cell = table.cells.get((row, col))
-                found = table.value(row, col)
-                if found is None:
+                if cell is None or row in table.uncertain:
                     continue  # missing or unreadable: reported by the table rules
+                blank = cell.raw == ""
+                found = table.value(row, col)
+                if found is None and not blank:
+                    continue
                 values = [(s, table.value(r, c)) for s, r, c in parts]
                 if any(v is None for _, v in values):
                     continue
                 expected = sum(s * v for s, v in values)
-                if abs(expected - found) < 1e-6:
-                    continue
+                if abs(expected - (0 if blank else found)) < 1e-6:
+                    continue  # a blank total where nothing happened reads as 0 (T110 asks to fill it)
                 yield diagnostic(rule, report, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
-                                 column=spec.columns[col].label, expected=_fmt(expected), found=_fmt(found),
+                                 column=spec.columns[col].label, expected=_fmt(expected),
+                                 found="空白" if blank else _fmt(found),
                                  expression=_expression(values), note=rel.note)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..document import Block, Document
@@ -98,6 +97,7 @@ def match_section(text: str, template: Template) -> tuple[SectionSpec, str] | No
         return variants[words], "variant"
     if len(words) < 4:
         return None
+    from difflib import SequenceMatcher  # only for headings that are not exact or known variants
     best, best_ratio = None, 0.0
     for spec in template.sections:
         for cand in (spec.title, *spec.variants):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import product
 
 from ..document import Block, Document
@@ -35,12 +35,13 @@ _SOLUTIONS_CAP = 2000
 
 @dataclass(slots=True)
 class Token:
-    kind: str  # "label", "num" (digit groups), "junk" (a value-like token that is not a number)
+    kind: str  # "label", "num" (digit groups), "junk" (a value-like token that is not a number), "blank"
     text: str
     block: int
     start: int
     end: int
     spans: tuple[tuple[int, int], ...] = ()  # for "num": the digit groups' offsets within the block text
+    cell: bool = False  # from a real table cell: its digits are one value, never to be split
 
 
 @dataclass(slots=True)
@@ -76,28 +77,44 @@ class Table:
         if row in self.uncertain:
             return None
         v = self.cells.get((row, column))
-        return None if v is None or v.problem else v.value
+        if v is None or v.problem or (v.raw == "" and column in self.spec.total_columns):
+            return None  # a blank 总计 is an omitted total, not a zero
+        return v.value
 
     def context(self, row: str | None, column: str | None) -> str:
-        parts = [self.spec.title]
-        if row is not None and self.spec.layout == "rows":
-            parts.append(f"「{self.spec.row_label(row)}」行")
-        if column is not None:
-            parts.append(f"「{self.spec.columns[column].label}」列")
-        return " ".join(parts)
+        return _context(self.spec, row, column)
+
+
+@lru_cache(maxsize=4096)
+def _context(spec: TableSpec, row: str | None, column: str | None) -> str:
+    """「表三 「（七）总计」行 「总计」列」: how a message names a cell (cached: every cell of every report asks)."""
+    parts = [spec.title]
+    if row is not None and spec.layout == "rows":
+        parts.append(f"「{spec.row_label(row)}」行")
+    if column is not None:
+        parts.append(f"「{spec.columns[column].label}」列")
+    return " ".join(parts)
 
 
 # ── tokens ──────────────────────────────────────────────────────────────────────────────────────────
 
 def tokenize(blocks: list[Block], indices: range) -> list[Token]:
     tokens: list[Token] = []
+    numeric = {b.cell.table for i in indices if (b := blocks[i]).cell is not None
+               and b.text.strip() and _NUMBER.match(b.text.strip())}
     for i in indices:
         b = blocks[i]
         if b.cell is not None:
             text = b.text.strip()
             if text:
                 s = b.text.index(text)
+                n = len(tokens)
                 _piece(tokens, b.text, i, s, s + len(text))
+                for t in tokens[n:]:
+                    t.cell = True
+            elif b.cell.table in numeric:
+                # an empty cell in a table of numbers: a value left blank, at a known place
+                tokens.append(Token("blank", "", i, 0, 0, cell=True))
             continue
         pos = 0
         for m in _SPLIT.finditer(b.text):
@@ -202,6 +219,7 @@ class _Matcher:
             for form in self.row_forms[i]:
                 if len(form) >= 4 and (core.startswith(form) or form.startswith(core)):
                     return i
+                from difflib import SequenceMatcher  # only for labels no exact rule recognised
                 r = SequenceMatcher(None, core, form).ratio()
                 if r > best_ratio:
                     best, best_ratio = i, r
@@ -314,6 +332,8 @@ def _assign(doc: Document, table: Table, row: Row, tokens: list[Token], first: b
     if not columns:
         return
     label_loc = table.rows.get(row.key)
+    if all(t.kind == "blank" for t in tokens) and (row.group or not tokens):
+        return  # a blank heading row (三、本年度办理结果) or nothing at all
     slots = _slots(tokens)
     n = len(columns)
     if len(slots) > n:
@@ -326,7 +346,7 @@ def _assign(doc: Document, table: Table, row: Row, tokens: list[Token], first: b
         solved = _solve_glued(spec, columns, slots, doc)
         if solved is None:
             loc = _loc(doc, slots[0][0].block, slots[0][1], slots[-1][2]) if slots else label_loc
-            if slots and all(t.kind == "num" for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
+            if slots and all(t.kind == "num" and not t.cell for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
                 detail = f"数字粘连在一起（{''.join(doc.blocks[t.block].text[a:b] for t, a, b in slots)}），无法唯一地拆分成 {n} 个数值"
                 table.issues.append(Issue("unreadable", row.key, None, detail, loc))
             else:
@@ -341,11 +361,19 @@ def _assign(doc: Document, table: Table, row: Row, tokens: list[Token], first: b
         return
     for col, (t, a, b) in zip(columns, slots):
         _store(doc, table, row, col, t, a, b)
+    blanks = [col for col, (t, _, _) in zip(columns, slots) if t.kind == "blank"]
+    if blanks:
+        names = "、".join(f"「{spec.columns[c].label}」" for c in blanks)
+        table.issues.append(Issue("blank", row.key, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
+                                  table.cells[(row.key, blanks[0])].location))
 
 
 def _store(doc: Document, table: Table, row: Row, col: str, tok: Token, a: int, b: int) -> None:
     raw = doc.blocks[tok.block].text[a:b]
     loc = _loc(doc, tok.block, a, b, table.context(row.key, col))
+    if tok.kind == "blank":  # many reports leave 0 blank: count it as 0, and say so once per row (see _assign)
+        table.cells[(row.key, col)] = Value("", 0, loc)
+        return
     value, problem = parse_value(raw, row.kind(col), row.unit)
     table.cells[(row.key, col)] = Value(raw, value, loc, problem)
     if problem:
@@ -354,6 +382,8 @@ def _store(doc: Document, table: Table, row: Row, col: str, tok: Token, a: int, 
 
 def parse_value(raw: str, kind: str, unit: str | None) -> tuple[int | float | None, str | None]:
     text = raw.strip()
+    if text.isascii() and text.isdigit():
+        return int(text), None
     if kind == "amount":
         m = _AMOUNT.match(text)
         if m:
@@ -375,6 +405,8 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
     n = len(columns)
     if not slots or any(t.kind != "num" for t, _, _ in slots):
         return None
+    if any(t.cell for t, _, _ in slots):
+        return None  # separate cells of a real table are separate values
     groups = [(t, a, b, doc.blocks[t.block].text[a:b]) for t, a, b in slots]
     if any(not g[3].isdigit() for g in groups) or sum(len(g[3]) for g in groups) < n:
         return None
@@ -449,7 +481,7 @@ def _recover_header_table(doc: Document, table: Table, tokens: list[Token]) -> N
             if started and (values or _PROSE.search(tok.text)):
                 break
             continue
-        if started:
+        if started and (tok.kind != "blank" or values):
             values.append(tok)
             if len(_slots(values)) >= len(row.columns):
                 break

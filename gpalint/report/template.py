@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..tomlfile import RuleFileError, load_toml
+from ..tomlfile import RuleFileError, load_toml, save_cache
 
 from ..rules import RULES_DIR
 
@@ -21,6 +21,7 @@ _NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]
                         r"[（(]\d{1,2}[)）]|\d{1,2}[.．、,，](?!\d))")
 
 
+@lru_cache(maxsize=8192)
 def norm(text: str) -> str:
     """Fold width, drop whitespace and quotes: the form labels are compared in (never shown to users)."""
     return unicodedata.normalize("NFKC", text).translate(_DROP)
@@ -88,6 +89,10 @@ class TableSpec:
     @property
     def title(self) -> str:
         return f"表{self.key}"
+
+    @property
+    def total_columns(self) -> set[str]:
+        return {r.total for r in self.relations if r.axis == "column"}
 
     def row_label(self, key: str) -> str:
         row = self.rows[key]
@@ -208,7 +213,9 @@ def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
     path = directory / f"{version}.toml"
     if not path.exists():
         raise RuleFileError(path, "template", f"没有名为「{version}」的模板")
-    return parse_template(path)
+    template = parse_template(path)
+    save_cache()
+    return template
 
 
 def available_templates(directory: Path = TEMPLATES_DIR) -> list[str]:

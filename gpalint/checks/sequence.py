@@ -1,0 +1,115 @@
+"""kind = "sequence": numbered items — headings （一）（二）…, enumerations 一是、二是… — must count 1, 2, 3 … without
+skips or repeats.
+
+Parameters:
+``pattern``
+    regular expression finding one item; the group ``n`` holds its number, the optional group ``item`` the span
+    to report (default: the whole match). Searched in every block of the scope, several items per block allowed.
+``numerals``
+    "chinese" (一 … 九十九) or "arabic" (1, 2, …): how ``n`` is written; the expected number is written the same way.
+``scopes`` (default: the six sections)
+    list of scopes (``section:一`` …, ``body``, ``document``); the count starts again in each.
+``reset`` (optional)
+    regular expression: a block in which it is found starts the count again (e.g. a higher-level heading).
+``skip_tables`` (default true).
+
+Counting: an item numbered 1 starts a new list; any other item is expected to be the previous item's position
+plus one. Each list with a wrong number gives one finding, at the first wrong item; its fix renumbers every wrong
+item of that list, so the list ends up 1, 2, 3 … in the order written.
+Message fields: {found} (the item as written), {expected} (as it should be), {previous} (the item before, or
+「（无）」), {position}.
+"""
+from __future__ import annotations
+
+from ..model import Edit, Fix
+from ..rules import Rule
+from ..tomlfile import RuleFileError
+from .base import _Fields, check_scope, diagnostic, param, regex, scope_blocks
+
+NUMERALS = ("chinese", "arabic")
+_CN = "一二三四五六七八九"
+
+
+def chinese_value(text: str) -> int | None:
+    """一 … 九十九 → 1 … 99; None when ``text`` is not such a numeral."""
+    if not text or any(c not in _CN + "十" for c in text) or text.count("十") > 1:
+        return None
+    if "十" not in text:
+        return _CN.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
+
+
+def chinese_numeral(n: int) -> str:
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _CN[tens - 1]) + "十" if tens else "") + (_CN[ones - 1] if ones else "")
+
+
+def prepare(rule: Rule):
+    pattern = regex(rule, "pattern", param(rule, "pattern", str))
+    if "n" not in pattern.groupindex:
+        raise RuleFileError(rule.path, "check.pattern", "应含命名分组 (?P<n>…)：编号的数字")
+    scopes = rule.params.get("scopes", [f"section:{k}" for k in "一二三四五六"])
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise RuleFileError(rule.path, "check.scopes", "应为字符串列表")
+    reset = rule.params.get("reset")
+    return {"pattern": pattern, "numerals": param(rule, "numerals", str, choices=NUMERALS),
+            "scopes": [check_scope(rule, s) for s in scopes],
+            "reset": regex(rule, "reset", reset) if isinstance(reset, str) else None,
+            "skip_tables": param(rule, "skip_tables", bool, True)}
+
+
+def run(rule, params, report):
+    pattern, reset = params["pattern"], params["reset"]
+    arabic = params["numerals"] == "arabic"
+    value = (lambda s: int(s) if s.isdigit() else None) if arabic else chinese_value
+    write = str if arabic else chinese_numeral
+    for scope in params["scopes"]:
+        lists: list[list] = []  # each: [(block, match, number, expected)]
+        current: list | None = None
+        for _, block in scope_blocks(report, scope, with_cells=not params["skip_tables"]):
+            if params["skip_tables"] and "\t" in block.text:
+                continue
+            if reset is not None and reset.search(block.text):
+                current = None
+            for m in pattern.finditer(block.text):
+                n = value(m.group("n"))
+                if n is None:
+                    continue
+                if n == 1 or current is None:
+                    current = []
+                    lists.append(current)
+                    expected = 1
+                else:
+                    expected = current[-1][3] + 1
+                current.append((block, m, n, expected))
+        for items in lists:
+            wrong = [i for i, item in enumerate(items) if item[2] != item[3]]
+            if not wrong:
+                continue
+            edits = []
+            for i in wrong:
+                block, m, _, expected = items[i]
+                edits.append(Edit(block.location(*m.span("n")), write(expected)))
+            first = wrong[0]
+            block, m, _, expected = items[first]
+            span = m.span("item") if "item" in m.re.groupindex and m.start("item") >= 0 else m.span()
+            found = block.text[span[0]:span[1]]
+            right = found[:m.start("n") - span[0]] + write(expected) + found[m.end("n") - span[0]:]
+            previous = _item_text(items[first - 1]) if first else "（无）"
+            fields = _Fields(found=found, expected=right, previous=previous, position=str(first + 1))
+            fix = None
+            if rule.fix:
+                message = rule.fix_message.format_map(fields) if rule.fix_message else ""
+                fix = Fix(rule.fix, message or f"依次重新编号（{len(edits)} 处）", tuple(edits))
+            yield diagnostic(rule, report, block.location(*span), fix, **fields)
+
+
+def _item_text(item) -> str:
+    block, m, _, _ = item
+    span = m.span("item") if "item" in m.re.groupindex and m.start("item") >= 0 else m.span()
+    return block.text[span[0]:span[1]]

@@ -1,0 +1,140 @@
+"""Published web pages (.html): paragraphs and real <table>s (rowspan/colspan resolved), site chrome skipped.
+
+Locations are the line and column of the text in the HTML source, so a reviewer can jump to it in an editor.
+"""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..document import Block, Cell, Document
+from ..model import InputError
+from .text import decode
+
+_BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
+_SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "select", "button"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+class _Reader(HTMLParser):
+    def __init__(self, doc: Document):
+        super().__init__(convert_charrefs=True)
+        self.doc = doc
+        self.skip = 0
+        self.parts: list[str] = []  # text of the current block
+        self.start: tuple[int, int] | None = None  # (line, column) where it began
+        self.heading: int | None = None
+        self.bold = False
+        self.tables: list[dict] = []  # stack of open tables: {"no", "row", "col", "taken"}
+        self.table_count = 0
+        self.cell: Cell | None = None
+        self.cell_has_text = False
+        self.cell_at = (1, 1)
+
+    # blocks ---------------------------------------------------------------------------------------------
+    def flush(self) -> None:
+        text = "".join(self.parts)
+        if text.strip() and self.start:
+            lead = len(text) - len(text.lstrip())
+            text = text.strip()
+            line, col = self.start
+            self.doc.blocks.append(Block(" ".join(text.split()) if self.cell else text.replace("\n", " "),
+                                         line, col + lead, heading=self.heading, cell=self.cell, bold=self.bold))
+            self.cell_has_text = self.cell is not None
+        self.parts, self.start = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        a = dict(attrs)
+        if tag == "table":
+            self.flush()
+            self.table_count += 1
+            self.tables.append({"no": self.table_count, "row": 0, "col": 0, "taken": set()})
+        elif tag == "tr" and self.tables:
+            self.flush()
+            t = self.tables[-1]
+            t["row"] += 1
+            t["col"] = 0
+        elif tag in ("td", "th") and self.tables:
+            self.flush()
+            t = self.tables[-1]
+            col = t["col"] + 1
+            while (t["row"], col) in t["taken"]:  # skip columns covered by a rowspan from above
+                col += 1
+            span_r = _int(a.get("rowspan"))
+            span_c = _int(a.get("colspan"))
+            for r in range(t["row"], t["row"] + span_r):
+                for c in range(col, col + span_c):
+                    t["taken"].add((r, c))
+            t["col"] = col + span_c - 1
+            self.cell = Cell(t["no"], t["row"], col)
+            self.cell_has_text = False
+            line, offset = self.getpos()
+            self.cell_at = (line, offset + 1)
+        elif tag in _BREAKS:
+            self.flush()
+            self.heading = _HEADINGS.get(tag)
+            self.bold = "bold" in (a.get("style") or "")
+        elif tag in ("b", "strong") and not self.parts:
+            self.bold = True
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag in ("td", "th"):
+            self.flush()
+            if self.cell is not None and not self.cell_has_text:
+                line, col = self.cell_at
+                self.doc.blocks.append(Block("", line, col, cell=self.cell))  # an empty cell keeps its place
+            self.cell = None
+        elif tag == "table" and self.tables:
+            self.flush()
+            self.tables.pop()
+        elif tag in _BREAKS:
+            self.flush()
+            self.heading, self.bold = None, False
+
+    def handle_data(self, data):
+        if self.skip or not data:
+            return
+        if self.start is None:
+            line, offset = self.getpos()
+            self.start = (line, offset + 1)
+        self.parts.append(data)
+
+
+def _int(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
+def read(path: Path) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+    text, _ = decode(data)
+    return parse(text, str(path))
+
+
+def parse(text: str, path: str = "<html>") -> Document:
+    doc = Document(path, "html")
+    reader = _Reader(doc)
+    try:
+        reader.feed(text)
+        reader.close()
+    except Exception as exc:  # html.parser is lenient; anything it still rejects is not a usable page
+        raise InputError(f"无法解析网页文件：{exc}") from None
+    reader.flush()
+    if not doc.blocks:
+        raise InputError("网页中没有正文文字，无法检查")
+    return doc
