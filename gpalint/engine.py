@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import suppress
 from .checks import KINDS
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, Severity
@@ -73,7 +74,11 @@ class Engine:
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
         out: list[Diagnostic] = []
+        unused_rule = None
         for rule, kind, params in self.compiled:
+            if rule.kind == "unused-suppression":
+                unused_rule = rule if options.wants(rule.code) else None
+                continue
             if not options.wants(rule.code):
                 continue
             if rule.templates and report.template.version not in rule.templates:
@@ -83,6 +88,14 @@ class Engine:
                 if override:
                     d.severity = override
                 out.append(d)
+        suppressions = suppress.find(report.doc)
+        out = suppress.apply(out, suppressions)
+        if unused_rule is not None:
+            from .checks.base import diagnostic
+            for s in suppressions:
+                for code in s.codes:
+                    if code not in s.used:
+                        out.append(diagnostic(unused_rule, report, s.location, code=code))
         out.sort(key=Diagnostic.sort_key)
         return out
 

@@ -134,3 +134,16 @@ def test_exit_zero(capsys):
     need_corpus()
     code, _, _ = run("check", "--exit-zero", str(seed("004")), capsys=capsys)
     assert code == 0
+
+
+def test_inline_suppression_and_unused(tmp_path, capsys):
+    text = CLEAN.read_text(encoding="utf-8").replace("（七）总计\t3\t1\t0\t0\t0\t0\t4", "（七）总计\t3\t1\t0\t0\t0\t0\t5")
+    p = tmp_path / "r.md"
+    p.write_text(text.replace("（七）总计", "<!-- gpalint: ignore T103, T105 -->\n\t（七）总计", 1), encoding="utf-8")
+    code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
+    codes = sorted(d["code"] for d in json.loads(out))
+    assert "T103" not in codes and "T105" not in codes and "T104" in codes
+    p.write_text(CLEAN.read_text(encoding="utf-8") + "\n<!-- gpalint: ignore D101 -->\n末行\n", encoding="utf-8")
+    code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
+    data = json.loads(out)
+    assert [d["code"] for d in data] == ["M103"] and "D101" in data[0]["message"]

@@ -5,7 +5,8 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 """
 from __future__ import annotations
 
-from . import compare, date_range, outline, pattern, required_text, sequence, substitution, table, table_sum
+from . import (compare, date_range, outline, pattern, required_text, sequence, substitution, table, table_sum,
+               unused_suppression)
 
 KINDS = {
     "outline": outline,
@@ -17,4 +18,5 @@ KINDS = {
     "compare": compare,
     "substitution": substitution,
     "sequence": sequence,
+    "unused-suppression": unused_suppression,  # run by the engine after the others (see gpalint/suppress.py)
 }

@@ -20,4 +20,4 @@ def diagnostic_dict(d) -> dict:
 
 
 def render(results, rules) -> str:
-    return json.dumps([diagnostic_dict(d) for r in results for d in r.diagnostics], ensure_ascii=False, indent=2)
+    return json.dumps([diagnostic_dict(d) for r in results for d in r.diagnostics], ensure_ascii=False, indent=2) + "\n"

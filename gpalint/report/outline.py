@@ -65,7 +65,10 @@ def _titles(template: Template) -> tuple[dict[str, SectionSpec], dict[str, Secti
     variants = {norm(v): s for s in template.sections for v in s.variants}
     words = sorted({*(s.title for s in template.sections), *(v for s in template.sections for v in s.variants)},
                    key=len, reverse=True)
-    inline = re.compile(r"(?<![\u4e00-\u9fff])([一二三四五六])、\s*(?:" + "|".join(map(re.escape, words)) + r")")
+    long_words = [w for w in words if len(w) >= 8]  # specific enough to stand anywhere, even after a CJK char
+    short_words = [w for w in words if len(w) < 8]
+    inline = re.compile(r"(?:(?<![\u4e00-\u9fff])[一二三四五六]、\s*(?:" + "|".join(map(re.escape, short_words)) + r")"
+                        r"|[一二三四五六]、\s*(?:" + "|".join(map(re.escape, long_words)) + r"))")
     return exact, variants, inline
 
 
@@ -163,14 +166,19 @@ def build_outline(doc: Document, template: Template) -> Outline:
         m = match_section(words, template)
         if m:
             headings.append(Heading(i, numbering, words.rstrip("：:"), m[0], m[1]))
+        elif numbering and _LEVEL1.match(numbering):
+            found = _inline_heading(text, template)  # 「六、其他需要报告的事项 无。」: heading and text on one line
+            if found:
+                headings.append(Heading(i, found[0], found[1], found[2], "exact"))
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else len(doc.blocks)
         if h.spec.key not in sections:
             sections[h.spec.key] = Section(h.spec.key, h, h.index + 1, end)
-    # a long inline heading block also holds the section's first text: the section starts at the heading block
+    # a heading that shares its line with the section's first text: the section starts at the heading block
     for s in sections.values():
-        if len(doc.blocks[s.heading.index].text) > MAX_HEADING:
+        rest = doc.blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
+        if rest.strip(" \t\u3000：:。"):
             s.start = s.heading.index
     return Outline(find_title(doc), headings, sections, subheadings)
 
