@@ -22,15 +22,23 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
     fields = _Fields(fields)
     message = rule.message.format_map(fields)
     hint = rule.hint.format_map(fields) if rule.hint else None
-    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix,
-                      _source_line(report, location))
+    block = _block_at(report, location)
+    if block is not None and location.context is None and report.doc.format in ("docx", "pdf"):
+        location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
+    source = None if block is None else (" " * (block.column - 1) + block.text if block.cell is None else block.text)
+    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source)
 
 
-def _source_line(report: Report, location: Location) -> str | None:
+def _block_at(report: Report, location: Location):
     for b in report.doc.blocks:
         if b.line == location.line and b.page == location.page and b.column <= location.column <= b.column + len(b.text):
-            return " " * (b.column - 1) + b.text if b.cell is None else b.text
+            return b
     return None
+
+
+def _quote(text: str, width: int = 16) -> str:
+    text = " ".join(text.split())
+    return f"「{text[:width]}…」" if len(text) > width else f"「{text}」"
 
 
 def param(rule: Rule, key: str, kind, default=None, choices=None):

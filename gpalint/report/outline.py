@@ -122,14 +122,24 @@ def _table_labels(template: Template) -> frozenset[str]:
 
 
 def find_title(doc: Document) -> Title | None:
-    for i, b in enumerate(doc.blocks[:12]):
-        m = _TITLE.search(b.text)
-        if m and len(b.text) < 200 or (m and m.start() < 80):
+    """The title among the first blocks; a title wrapped over two lines (PDF, narrow Word columns) is joined."""
+    blocks = doc.blocks[:12]
+    for i, b in enumerate(blocks):
+        if b.cell is not None:
+            continue
+        text = b.text
+        m = _TITLE.search(text)
+        if m is None and i + 1 < len(blocks) and len(text) < 60 and blocks[i + 1].cell is None:
+            m = _TITLE.search(text + blocks[i + 1].text)
+            if m and m.start() >= len(text):
+                m = None  # wholly on the next line: that line's own turn
+        if m and (len(text) < 200 or m.start() < 80):
             year = int(m.group("year")) if m.group("year") else None
+            start = m.start("year") if m.group("year") else m.start()
             if year is None:
-                y = re.search(r"(\d{4})\s*年", b.text[: m.start() + 1])
-                year = int(y.group(1)) if y else None
-            return Title(i, year, m.start("year") if m.group("year") else m.start(), m.end())
+                y = re.search(r"(\d{4})\s*年", text[: m.start() + 1])
+                year, start = (int(y.group(1)), y.start(1)) if y else (None, start)
+            return Title(i, year, start, min(m.end(), len(text)))
     return None
 
 

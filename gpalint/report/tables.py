@@ -116,11 +116,13 @@ def tokenize(blocks: list[Block], indices: range) -> list[Token]:
                 # an empty cell in a table of numbers: a value left blank, at a known place
                 tokens.append(Token("blank", "", i, 0, 0, cell=True))
             continue
+        limit = b.text.find("<!--")  # an inline suppression comment is not table content
+        limit = len(b.text) if limit < 0 else limit
         pos = 0
-        for m in _SPLIT.finditer(b.text):
+        for m in _SPLIT.finditer(b.text, 0, limit):
             _piece(tokens, b.text, i, pos, m.start())
             pos = m.end()
-        _piece(tokens, b.text, i, pos, len(b.text))
+        _piece(tokens, b.text, i, pos, limit)
     return tokens
 
 
