@@ -5,8 +5,8 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 """
 from __future__ import annotations
 
-from . import (compare, date_range, outline, pattern, required_text, sequence, substitution, table, table_sum,
-               unused_suppression)
+from . import (compare, date_range, outline, pattern, required_text, sequence, signing_date, substitution, table,
+               table_sum, unused_suppression)
 
 KINDS = {
     "outline": outline,
@@ -18,5 +18,6 @@ KINDS = {
     "compare": compare,
     "substitution": substitution,
     "sequence": sequence,
+    "signing-date": signing_date,
     "unused-suppression": unused_suppression,  # run by the engine after the others (see gpalint/suppress.py)
 }
