@@ -1,7 +1,8 @@
 """kind = "compare": two figures of the report must agree — a number stated in the text against a table cell,
 the title's year against the statistics year, and so on.
 
-Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/列" (e.g. "cell:三/一/总计");
+Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
+"cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…"} (every match is compared). The finding is placed at
 ``left``. Message fields: {left}, {right}, {left_text} (the matched words).
 """
@@ -35,13 +36,14 @@ def _values(report, source):
         t = report.outline.title
         if t and t.year:
             yield t.year, report.doc.blocks[t.index].location(t.start, t.start + 4), str(t.year)
-    elif isinstance(source, str):
-        table, row, col = source[5:].split("/")
+    elif isinstance(source, str):  # cell:表/行/列, where 列 may be 列1+列2 (a sum of cells)
+        table, row, cols = source[5:].split("/")
         tab = report.tables.get(table)
         if tab and tab.found:
-            v = tab.value(row, col)
-            if v is not None:
-                yield v, tab.cells[(row, col)].location, str(v)
+            values = [tab.value(row, c) for c in cols.split("+")]
+            if all(v is not None for v in values):
+                total = sum(values)
+                yield total, tab.cells[(row, cols.split("+")[0])].location, str(total)
     else:
         scope, pattern = source
         for _, block in scope_blocks(report, scope):
