@@ -29,10 +29,34 @@ class Block:
     heading: int | None = None  # heading level the format itself declares (Markdown #, Word style); None if none
     cell: Cell | None = None
     bold: bool = False  # looks like a heading (Word direct formatting, PDF font), for readers that know
+    # a paragraph joined from several source lines (a PDF paragraph wrapped over lines): for each continuation line,
+    # (offset in text where it starts, its line, its column), so offsets still map to the right source line
+    breaks: tuple[tuple[int, int, int], ...] = ()
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        line, column, base = self.line, self.column, 0
+        for at, brk_line, brk_column in self.breaks:
+            if at > offset:
+                break
+            line, column, base = brk_line, brk_column, at
+        return line, column + offset - base
+
+    def segment(self, line: int) -> tuple[int, str] | None:
+        """(column, text) of the part of this block that stands on source ``line``; None if none does."""
+        starts = [(0, self.line, self.column), *self.breaks]
+        for n, (at, seg_line, column) in enumerate(starts):
+            if seg_line == line:
+                end = starts[n + 1][0] if n + 1 < len(starts) else len(self.text)
+                return column, self.text[at:end]
+        return None
 
     def location(self, start: int = 0, end: int | None = None, context: str | None = None) -> Location:
         end = len(self.text) if end is None else end
-        return Location(self.line, self.column + start, self.line, self.column + end, self.page, context)
+        if not self.breaks:
+            return Location(self.line, self.column + start, self.line, self.column + end, self.page, context)
+        line, column = self._position(start)
+        end_line, end_column = self._position(max(start, end - 1))
+        return Location(line, column, end_line, end_column + 1, self.page, context)
 
 
 @dataclass(slots=True)

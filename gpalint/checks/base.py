@@ -22,17 +22,24 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
     fields = _Fields(fields)
     message = rule.message.format_map(fields)
     hint = rule.hint.format_map(fields) if rule.hint else None
-    block = _block_at(report, location)
-    if block is not None and location.context is None and report.doc.format in ("docx", "pdf"):
-        location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
-    source = None if block is None else (" " * (block.column - 1) + block.text if block.cell is None else block.text)
+    found = _block_at(report, location)
+    source = None
+    if found is not None:
+        block, (column, text) = found
+        if location.context is None and report.doc.format in ("docx", "pdf"):
+            location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
+        source = text if block.cell is not None else " " * (column - 1) + text
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source)
 
 
 def _block_at(report: Report, location: Location):
+    """The block holding the location, and (column, text) of its part on the location's source line."""
     for b in report.doc.blocks:
-        if b.line == location.line and b.page == location.page and b.column <= location.column <= b.column + len(b.text):
-            return b
+        if b.page != location.page:
+            continue
+        seg = b.segment(location.line)
+        if seg is not None and seg[0] <= location.column <= seg[0] + len(seg[1]):
+            return b, seg
     return None
 
 
