@@ -109,8 +109,6 @@ class Engine:
         try:
             doc = read(path)
             _, result.diagnostics = self.check_document(doc, options)
-            for text, loc in doc.notes:
-                result.notes.append((text, loc))
         except InputError as exc:
             result.error = str(exc)
         return result

@@ -81,7 +81,6 @@ class FileResult:
     error: str | None = None
     fixed: int = 0
     diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
-    notes: list = field(default_factory=list)  # reader remarks (e.g. unreadable PDF glyphs): (text, Location)
 
 
 class InputError(Exception):

@@ -5,8 +5,8 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 """
 from __future__ import annotations
 
-from . import (compare, date_range, outline, pattern, required_text, sequence, signing_date, substitution, table,
-               table_sum, unused_suppression)
+from . import (compare, date_range, outline, pattern, reader_notes, required_text, sequence, signing_date, substitution,
+               table, table_sum, unused_suppression)
 
 KINDS = {
     "outline": outline,
@@ -19,5 +19,6 @@ KINDS = {
     "substitution": substitution,
     "sequence": sequence,
     "signing-date": signing_date,
+    "reader-notes": reader_notes,
     "unused-suppression": unused_suppression,  # run by the engine after the others (see gpalint/suppress.py)
 }

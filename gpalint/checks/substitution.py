@@ -10,6 +10,8 @@ Like ``pattern``, plus what typography rules need:
     e.g. ``《[^《》]*》|(?P<x><[^<>]*>)`` flags ``<…>`` only outside 《》.
 ``replace`` (re template, ``\\g<name>``) or ``translate`` (a table character → character applied to the target)
     the right way. A finding whose replacement equals the text is not reported.
+``keep`` (optional, with ``translate``)
+    the name of a group inside the target left as written (e.g. the words between two brackets being replaced).
 ``scope`` (default "document"), ``skip_tables`` (default true: table cells and tab-separated table lines are left
     alone).
 
@@ -46,7 +48,10 @@ def prepare(rule: Rule):
                                                   for k, v in table.items()):
             raise RuleFileError(rule.path, "check.translate", "应为表：单个字符 = 替换文字")
         translate = str.maketrans(table)
-    return {"pattern": pattern, "target": target, "replace": replace, "translate": translate,
+    keep = rule.params.get("keep")
+    if keep is not None and (translate is None or not isinstance(keep, str) or keep not in pattern.groupindex):
+        raise RuleFileError(rule.path, "check.keep", "应为 pattern 中一个命名分组的名字，且只能与 translate 一起用")
+    return {"pattern": pattern, "target": target, "replace": replace, "translate": translate, "keep": keep,
             "scope": check_scope(rule, param(rule, "scope", str, "document")),
             "skip_tables": param(rule, "skip_tables", bool, True)}
 
@@ -62,7 +67,7 @@ def minimal_edits(block, start: int, old: str, new: str) -> tuple[Edit, ...]:
 
 def run(rule, params, report):
     pattern, target = params["pattern"], params["target"]
-    replace, translate = params["replace"], params["translate"]
+    replace, translate, keep = params["replace"], params["translate"], params["keep"]
     for _, block in scope_blocks(report, params["scope"], with_cells=not params["skip_tables"]):
         text = block.text
         if params["skip_tables"] and "\t" in text:
@@ -72,7 +77,13 @@ def run(rule, params, report):
                 continue  # context the pattern steps over
             start, end = m.span(target) if target is not None else m.span()
             found = text[start:end]
-            replacement = found.translate(translate) if translate is not None else m.expand(replace)
+            if translate is None:
+                replacement = m.expand(replace)
+            elif keep is not None and m.start(keep) >= 0:
+                k0, k1 = m.start(keep) - start, m.end(keep) - start
+                replacement = found[:k0].translate(translate) + found[k0:k1] + found[k1:].translate(translate)
+            else:
+                replacement = found.translate(translate)
             if replacement == found:
                 continue
             fields = {k: v for k, v in m.groupdict().items() if v is not None}

@@ -129,7 +129,7 @@ class _Grid:
         return top, left, bottom, right
 
     def row_index(self, top: float) -> int:
-        return _nearest(self.rows, top, reverse=True) + 1
+        return _nearest(self.rows, top) + 1
 
     def col_index(self, left: float) -> int:
         return _nearest(self.cols, left) + 1
@@ -143,7 +143,7 @@ def _distinct(values: list[float]) -> list[float]:
     return out
 
 
-def _nearest(values: list[float], v: float, reverse: bool = False) -> int:
+def _nearest(values: list[float], v: float) -> int:
     best, best_d = 0, float("inf")
     for i, x in enumerate(values):
         d = abs(x - v)
@@ -390,6 +390,7 @@ class _Builder:
         self.cont: dict | None = None  # the table still open at the end of the previous page
         self.cid_notes = 0
         self.cid_total = 0
+        self.geometry: dict[int, tuple[float, float, float]] = {}  # body line block index → (x0, x1, line height)
 
     def note_cids(self, p: _Piece, line: int, page: int, offset: int = 0) -> None:
         if not p.cids:
@@ -445,6 +446,7 @@ class _Builder:
         else:
             bold = all(p.headish for p in pieces)
         self.doc.blocks.append(Block(text, line, 1, page=page.number, bold=bold))
+        self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
 
     def table(self, rows: list[list[list[_Piece]]], page: _Page, first: bool, kind: str,
               grid_cols: list[float] | None = None) -> None:
@@ -515,14 +517,14 @@ def _column(xs: list[float], x: float) -> int:
 
 def _split_row(prev: dict[int, Block], texts: list[str], cols: list[int]) -> bool:
     """Is a table's first row on a new page the rest of the previous page's last row (a row broken by the page)?
-    Yes when its label cells all sit in columns the last row already has text in, and only one of the two parts
-    holds numbers."""
+    Yes when its label cells all sit in columns the last row already has text in, and exactly one of the two parts
+    holds the row's numbers."""
     labels = [c for t, c in zip(texts, cols) if t and not _NUMERIC.match(t)]
     if not labels or any(c not in prev for c in labels):
         return False
     now_numbers = any(t and _NUMERIC.match(t) for t in texts)
     prev_numbers = any(_NUMERIC.match(b.text) for b in prev.values())
-    return not (now_numbers and prev_numbers)
+    return now_numbers != prev_numbers
 
 
 def _cell_text(cell: list[_Piece]) -> str:
@@ -557,6 +559,12 @@ class _ColCell(list):
         self.left = left
 
 
+def _row_like(band: list[_Piece]) -> bool:
+    """A band that may be a row of a borderless table: several pieces, one of them short (a number or a short
+    label). A line of prose split in two by a wide gap has long pieces only."""
+    return len(band) >= 2 and any(len(p.text) <= 12 for p in band)
+
+
 def _free_layout(free: list[_Piece], page: _Page):
     """Pieces outside ruled tables → ("line", top, pieces) and borderless tables ("rows", top, rows)."""
     if not free:
@@ -577,7 +585,7 @@ def _free_layout(free: list[_Piece], page: _Page):
     i = 0
     n = len(bands)
     while i < n:
-        if len(bands[i]) < 2:
+        if not _row_like(bands[i]):
             out.append(("line", bands[i][0].y1, bands[i]))
             i += 1
             continue
@@ -591,34 +599,33 @@ def _free_layout(free: list[_Piece], page: _Page):
             height = max(p.height for p in b)
             if gap > 3 * max(height, 8):
                 break
-            if len(b) >= 2:
+            if _row_like(b):
                 members.append(k)
                 j = k
-            elif b[0].x1 - b[0].x0 > 0.6 * text_width:
+            elif max(p.x1 for p in b) - min(p.x0 for p in b) > 0.6 * text_width:
                 break
             else:
                 members.append(k)
             k += 1
         members = [m for m in members if m <= j]
-        row_bands = [m for m in members if len(bands[m]) >= 2]
+        row_bands = [m for m in members if _row_like(bands[m])]
         if len(row_bands) < 2:
             out.append(("line", bands[i][0].y1, bands[i]))
             i += 1
             continue
         rows: dict[int, list[_Piece]] = {m: list(bands[m]) for m in row_bands}
         for m in members:
-            if len(bands[m]) >= 2:
+            if m in rows:
                 continue
-            p = bands[m][0]
-            nearest = min(row_bands, key=lambda r: abs(bands[r][0].yc - p.yc))
-            rows[nearest].append(p)
+            for p in bands[m]:
+                nearest = min(row_bands, key=lambda r: abs(bands[r][0].yc - p.yc))
+                rows[nearest].append(p)
         table = []
         for m in row_bands:
             cells: list[list[_Piece]] = []
             for p in sorted(rows[m], key=lambda p: p.x0):
                 for c in cells:
-                    if min(q.x1 for q in c) > p.x0 and max(q.x0 for q in c) < p.x1 or any(
-                            q.x0 < p.x1 and p.x0 < q.x1 for q in c):
+                    if any(q.x0 < p.x1 and p.x0 < q.x1 for q in c):  # overlaps horizontally: same cell
                         c.append(p)
                         break
                 else:
@@ -707,7 +714,48 @@ def _read(path: Path) -> Document:
     if builder.cid_notes >= 50 and builder.cid_total > 50:
         doc.notes.append((f"共有 {builder.cid_total} 个无法识别的字形，以上只列出前 50 处", Location(1, page=1)))
     _clear_uninformative_bold(doc)
+    _join_paragraphs(doc, builder.geometry)
     return doc
+
+
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．](?!\d))")
+
+
+def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, float]]) -> None:
+    """Join the printed lines of a paragraph into one block (keeping each line's location in Block.breaks), so
+    a sentence wrapped at the right margin — a 统计期限 statement, a figure in the narrative — reads as one.
+
+    A line continues the one above when the one above runs to the right margin of the page's text and this one
+    starts at the left margin (no first-line indent), neither being a heading."""
+    if not geometry:
+        return
+    by_page: dict[int, list[int]] = {}
+    for i in geometry:
+        by_page.setdefault(doc.blocks[i].page or 0, []).append(i)
+    right = {pg: max(geometry[i][1] for i in idx) for pg, idx in by_page.items()}
+    left = {pg: min(geometry[i][0] for i in idx) for pg, idx in by_page.items()}
+    out: list[Block] = []
+    prev_index = None  # index in doc.blocks of the block `out[-1]` ends with
+    for i, b in enumerate(doc.blocks):
+        g = geometry.get(i)
+        last = out[-1] if out else None
+        pg = b.page or 0
+        if (g is not None and prev_index is not None and last is not None and last.cell is None
+                and last.page == b.page and prev_index in geometry and not last.bold and not b.bold):
+            px0, px1, ph = geometry[prev_index]
+            full = px1 >= right[pg] - 1.5 * ph
+            flush_left = g[0] <= left[pg] + 0.5 * g[2]
+            if full and flush_left and not _HEADING_START.match(b.text) and not last.text.rstrip().endswith("。") \
+                    and b.text.strip():
+                sep = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and b.text[:1].isascii() \
+                    and b.text[:1].isalnum() else ""
+                last.breaks = (*last.breaks, (len(last.text) + len(sep), b.line, b.column))
+                last.text += sep + b.text
+                prev_index = i
+                continue
+        out.append(b)
+        prev_index = i
+    doc.blocks = out
 
 
 def _is_crypt(exc: Exception) -> bool:
