@@ -9,17 +9,18 @@ included, paragraphs inside text boxes (``w:txbxContent``), headers, footers, fo
 ``Block.column`` is 1: offsets in ``text`` count characters of the paragraph's visible text.
 
 What becomes text
-  * runs (``w:t``), tabs as "\\t", soft line breaks (``w:br``/``w:cr``) as nothing between CJK characters and as
-    a space otherwise, symbols (``w:sym``), no-break hyphens;
+  * runs (``w:t``), tabs as "\\t", soft line breaks (``w:br``/``w:cr``) as nothing between CJK characters, two
+    spaces in a line that has tabs, one space otherwise (see ``_soft_breaks``), symbols (``w:sym``), no-break
+    hyphens;
   * tracked changes as if all were accepted: inserted (``w:ins``, ``w:moveTo``) text kept, deleted (``w:del``,
     ``w:moveFrom``, ``w:delText``) text and deleted table rows dropped;
   * hidden text (``w:vanish``), field instructions, drawings, text boxes, math are not report body: dropped;
   * automatic numbering: Word draws the list number ("一、", "（一）", "1.") which is not in the paragraph's
     text; it is computed from the numbering part and *prepended* to ``Block.text``. We keep ``column = 1``, so
     for a numbered paragraph the columns of the real text are shifted right by the length of the generated
-    prefix (a diagnostic inside the number itself has no source text to point at; a fixer editing such a
-    paragraph must subtract the prefix — its length is ``len(generated_prefix(block))`` = the text before the
-    paragraph's own first character, recoverable from the XML).
+    prefix (a diagnostic inside the number itself has no source text to point at). A fixer editing such a
+    paragraph must subtract the prefix: ``read_with_numbering(path)`` returns, beside the Document, the generated
+    prefix of every numbered paragraph by paragraph number.
 
 Tables: one Block per cell in row-major order with ``cell = Cell(table, row, col)``; ``col`` is the grid column
 (``w:gridBefore`` and ``w:gridSpan`` counted), a horizontally merged cell comes once, vertically merged
@@ -46,8 +47,6 @@ from ..model import InputError, Location
 
 W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 MAX_PART_BYTES = 256 * 1024 * 1024  # an uncompressed part larger than this is a zip bomb, not a report
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -224,10 +223,12 @@ def _styles_root(data: bytes, name: str):
             if b >= 0:
                 parts.append(data[a:b + 16])
         pos = e
+        found = 0
         while True:
             i = data.find(b"<w:style ", pos)
             if i < 0:
                 break
+            found += 1
             he = data.find(b">", i)
             if he < 0:
                 break
@@ -240,6 +241,8 @@ def _styles_root(data: bytes, name: str):
             pos = j + 10
             if b'w:type="table"' not in data[i:he]:
                 parts.append(data[i:pos])
+        if found != data.count(b"<w:style") - data.count(b"<w:styles"):  # unusual spacing: play safe
+            return _parse(data, name)
         parts.append(b"</w:styles>")
         return etree.fromstring(b"".join(parts), _PARSER)
     except etree.XMLSyntaxError:
@@ -304,6 +307,7 @@ class _Reader:
         self.doc = Document(path=path, format="docx")
         self.para_no = 0
         self.table_no = 0
+        self.prefixes: dict[int, str] = {}  # paragraph number -> generated list number prepended to its text
         self.styles: dict[str, _Style] = {}
         self.default_pstyle: str | None = None
         self.default_bold = False
@@ -314,11 +318,11 @@ class _Reader:
         self.num_lvl_override: dict[str, dict[int, tuple]] = {}
         self.abstract: dict[str, dict[int, tuple]] = {}  # abstractNumId -> ilvl -> (start, numFmt, lvlText, isLgl)
         self.abstract_style_link: dict[str, str] = {}
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # abstractNumId -> level -> current value
+        self.seen: set[tuple[str, int]] = set()  # (numId, level) pairs already used
         # inline dispatch
         self.DESCEND = {q(t) for t in ("ins", "moveTo", "hyperlink", "smartTag", "customXml", "fldSimple", "dir",
                                        "bdo")}
-        self.SKIP_INLINE = {q(t) for t in ("del", "moveFrom", "pPr")}
 
     # ---- styles
     def load_styles(self, root) -> None:
@@ -364,7 +368,7 @@ class _Reader:
                 if fonts is not None:
                     st.font = fonts.get(q("eastAsia"))
             self.styles[sid] = st
-            if kind == "paragraph" and _on(el.get(q("default"))):
+            if kind == "paragraph" and (el.get(q("default")) or "").lower() in _TRUE:
                 self.default_pstyle = sid
 
     def resolve(self, sid: str | None) -> tuple:
@@ -469,17 +473,21 @@ class _Reader:
         override = self.num_lvl_override.get(num_id)
         if override:
             levels = {**levels, **override}
-        # Word continues a list across w:num instances of one abstractNum unless a start is overridden.
-        key = f"n{num_id}" if (starts or override) else f"a{aid}"
-        counters = self.counters.setdefault(key, {})
+        # Word counts on the abstract numbering definition: every w:num of one abstractNum continues the same
+        # list, and a num's startOverride restarts that shared count where the num is first used.
+        counters = self.counters.setdefault(aid, {})
 
         def start_of(k: int) -> int:
-            if k in starts:
-                return starts[k]
             lv = levels.get(k)
             return lv[0] if lv and lv[0] is not None else 1
 
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start_of(ilvl)
+        if ilvl in starts and (num_id, ilvl) not in self.seen:
+            counters[ilvl] = starts[ilvl]
+        elif ilvl in counters:
+            counters[ilvl] += 1
+        else:
+            counters[ilvl] = start_of(ilvl)
+        self.seen.add((num_id, ilvl))
         for k in [k for k in counters if k > ilvl]:
             del counters[k]
         lv = levels.get(ilvl)
@@ -493,9 +501,7 @@ class _Reader:
             k = int(m.group(1)) - 1
             value = counters.get(k, start_of(k))
             kfmt = levels[k][1] if k in levels else "decimal"
-            if legal and k != ilvl:
-                kfmt = "decimal"
-            return format_number(value, "decimal" if legal else kfmt)
+            return format_number(value, "decimal" if legal else kfmt)  # isLgl: legal numbering, all decimal
 
         return _LVL_REF.sub(sub, text)
 
@@ -566,6 +572,7 @@ class _Reader:
             if prefix:
                 # Generated list number: prepended, column stays 1 (see the module docstring).
                 text = prefix + text
+                self.prefixes[no] = prefix
         if out is not None and not toc and text.strip():
             total, nbold, nfont = stats
             bold = total > 0 and (nbold == total or nfont == total)
@@ -769,18 +776,26 @@ def _in_textbox(p, stop) -> bool:
     return False
 
 
+_BREAKS = re.compile(r"\n+")
+
+
 def _soft_breaks(text: str) -> str:
-    """A soft line break becomes nothing between CJK characters (and at the ends), a space otherwise."""
-    out = []
-    for i, ch in enumerate(text):
-        if ch != "\n":
-            out.append(ch)
-            continue
-        prev = out[-1] if out else ""
-        nxt = next((c for c in text[i + 1:] if c != "\n"), "")
-        if prev and nxt and not (_is_cjk(prev) or _is_cjk(nxt)) and not prev.isspace() and not nxt.isspace():
-            out.append(" ")
-    return "".join(out)
+    """Soft line breaks: nothing between two CJK characters (a heading wrapped by hand: 一、总体↵情况) and at the
+    ends; two spaces in a tab-separated line (so table recovery splits there: 规章\t0↵行政规范性文件\t0); else one
+    space (Annual↵Report, 0↵行政处罚)."""
+    tabular = "\t" in text
+
+    def repl(m: re.Match) -> str:
+        s, e = m.start(), m.end()
+        prev = text[s - 1] if s else ""
+        nxt = text[e] if e < len(text) else ""
+        if not prev or not nxt or prev.isspace() or nxt.isspace():
+            return ""
+        if tabular:
+            return "  "
+        return "" if _is_cjk(prev) and _is_cjk(nxt) else " "
+
+    return _BREAKS.sub(repl, text)
 
 
 def _clear_uninformative_bold(doc: Document) -> None:
@@ -792,6 +807,12 @@ def _clear_uninformative_bold(doc: Document) -> None:
 
 
 def read(path: Path) -> Document:
+    return read_with_numbering(path)[0]
+
+
+def read_with_numbering(path: Path) -> tuple[Document, dict[int, str]]:
+    """The Document, and the list numbers Word generates that were prepended to block texts, by paragraph number
+    (``Block.line``): a text offset ``k`` in such a paragraph is ``k - len(prefix)`` in the paragraph's own text."""
     try:
         return _read(path)
     except InputError:
@@ -804,7 +825,7 @@ def read(path: Path) -> Document:
         raise InputError(f"无法读取该 Word 文档（{type(exc).__name__}）：文件可能已损坏，请用 Word 打开后另存为 .docx 再检查") from None
 
 
-def _read(path: Path) -> Document:
+def _read(path: Path) -> tuple[Document, dict[int, str]]:
     with _open_zip(path) as z:
         main = _rels(z, "").get("officeDocument")
         if main is None or main not in z.NameToInfo:
@@ -838,4 +859,4 @@ def _read(path: Path) -> Document:
     if not any(b.text.strip() for b in doc.blocks):
         raise InputError("该 Word 文档中没有文字内容（可能只有图片或扫描件），无法检查")
     _clear_uninformative_bold(doc)
-    return doc
+    return doc, reader.prefixes

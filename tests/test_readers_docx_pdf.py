@@ -1,0 +1,467 @@
+"""The Word and PDF readers: blocks, locations, tables and headings as the pipeline needs them, and one clear
+Chinese error for every file they cannot read.
+
+Corpus tests use ../shared/corpus (five real reports as .txt seeds, .docx and .pdf built from them); the files in
+tests/fixtures/ come from tests/make_docx_fixtures.py."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from gpalint.document import Block, Cell
+from gpalint.model import InputError
+from gpalint.readers import read
+from gpalint.readers import docx as docx_reader
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+CORPUS = HERE.parent.parent / "shared" / "corpus"
+SEEDS = ["000_93445c37e83f1c72", "001_61f640e52d4e149d", "002_f6d5d9399982572c", "003_0ab25f721fbf8f7b",
+         "004_233be8da4349a759"]
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SECTION = re.compile(r"^#*\s*([一二三四五六])、\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+                     r"政府信息公开行政复议、行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)\s*$")
+
+_cache: dict[str, object] = {}
+
+
+def corpus(stem: str, ext: str) -> Path:
+    path = CORPUS / ("seeds" if ext == "txt" else "fixtures") / f"{stem}.{ext}"
+    if not path.is_file():
+        pytest.skip(f"{path} is not there (../shared/corpus beside the checkout)")
+    return path
+
+
+def doc_of(path: Path):
+    key = str(path)
+    if key not in _cache:
+        _cache[key] = read(path)
+    return _cache[key]
+
+
+def cells(doc, table: int) -> list[Block]:
+    return [b for b in doc.blocks if b.cell is not None and b.cell.table == table]
+
+
+def texts(blocks) -> list[str]:
+    return [b.text for b in blocks]
+
+
+def after(seq: list[str], label: str, n: int) -> list[str]:
+    i = seq.index(label)
+    return seq[i + 1:i + 1 + n]
+
+
+def seed_numbers(stem: str) -> dict[str, list[str]]:
+    """The numbers of tables 二, 三, 四 of a seed, in text order (its sections 二–四 hold only the tables)."""
+    out: dict[str, list[str]] = {"二": [], "三": [], "四": []}
+    section = None
+    for line in corpus(stem, "txt").read_text(encoding="utf-8").splitlines():
+        m = SECTION.match(line.strip())
+        if m:
+            section = m.group(1)
+        elif section in out:
+            out[section] += [c.strip() for c in line.split("\t") if NUMBER.match(c.strip())]
+    return out
+
+
+# ---------------------------------------------------------------- Word: the corpus reports
+def test_docx_seed001_heading_by_direct_formatting():
+    doc = doc_of(corpus(SEEDS[1], "docx"))
+    head = next(b for b in doc.blocks if b.text == "一、总体情况")
+    assert head.bold and head.heading is None and head.cell is None  # bold 黑体 runs, Normal style
+    assert next(b for b in doc.blocks if b.text == "（一）主动公开方面").bold
+    body = next(b for b in doc.blocks if b.text.startswith("2024年，是全面贯彻"))
+    assert not body.bold and "\n" not in body.text
+
+
+def test_docx_seed000_heading_styles():
+    doc = doc_of(corpus(SEEDS[0], "docx"))
+    heads = [b.text for b in doc.blocks if b.heading == 1]
+    assert heads == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                     "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
+def test_docx_seed001_tables_in_text_order():
+    doc = doc_of(corpus(SEEDS[1], "docx"))
+    t2, t3, t4 = (texts(cells(doc, n)) for n in (1, 2, 3))
+    assert after(t2, "行政处罚", 1) == ["3"]
+    assert t3[:5] == ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人",
+                      "法人或其他组织", "总计"]  # merged header cells once each, in row-major order
+    assert after(t3, "一、本年新收政府信息公开申请数量", 7) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert after(t3, "三、本年度办理结果", 8) == ["（一）予以公开", "2", "0", "0", "0", "0", "0", "2"]
+    assert after(t3, "（七）总计", 7) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert after(t3, "（三）不予公开", 2) == ["1.属于国家秘密", "0"]  # vertically merged label: once, first row
+    assert len(t4) == 5 + 2 + 10 + 15 + 2  # 行政复议/行政诉讼 + 2 group labels … + 15 numbers
+
+
+def test_docx_seed001_cells_know_their_place():
+    doc = doc_of(corpus(SEEDS[1], "docx"))
+    t3 = cells(doc, 2)
+    total = next(b for b in t3 if b.text == "（七）总计")
+    row = [b for b in t3 if b.cell.row == total.cell.row]
+    assert [b.cell.col for b in row] == [2, 4, 5, 6, 7, 8, 9, 10]  # grid columns: 「（七）总计」 spans 2–3
+    assert all(b.column == 1 and b.page is None for b in row)
+    corner = t3[0]
+    assert corner.cell == Cell(2, 1, 1)
+
+
+@pytest.mark.parametrize("stem", SEEDS)
+@pytest.mark.parametrize("ext", ["docx", "pdf"])
+def test_numbers_of_the_three_tables_match_the_seed_text(stem, ext):
+    doc = doc_of(corpus(stem, ext))
+    want = seed_numbers(stem)
+    for table, key in ((1, "二"), (2, "三"), (3, "四")):
+        got = [b.text for b in cells(doc, table) if NUMBER.match(b.text)]
+        assert got == want[key], (ext, key)
+
+
+@pytest.mark.parametrize("stem", SEEDS)
+def test_pdf_tables_equal_docx_tables(stem):
+    d, p = doc_of(corpus(stem, "docx")), doc_of(corpus(stem, "pdf"))
+
+    def grid(doc):
+        return [(b.cell, re.sub(r"\s", "", b.text)) for b in doc.blocks if b.cell]
+
+    assert grid(p) == grid(d)
+
+
+def _paragraph_texts(path: Path) -> list[str]:
+    """Independent of the reader: the text of every body w:p (not in text boxes), in document order."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in root.find(f"{W}body").iter(f"{W}p"):
+        if any(a.tag == f"{W}txbxContent" for a in p.iterancestors()):
+            continue
+        parts = []
+        for el in p.iter(f"{W}t", f"{W}delText"):
+            if el.tag == f"{W}t" and not any(a.tag in (f"{W}del", f"{W}moveFrom") for a in el.iterancestors()):
+                parts.append(el.text or "")
+        out.append("".join(parts))
+    return out
+
+
+@pytest.mark.parametrize("path", [lambda: corpus(SEEDS[1], "docx"), lambda: FIXTURES / "tracked_changes.docx"])
+def test_docx_line_is_the_paragraph_number(path):
+    path = path()
+    paragraphs = _paragraph_texts(path)
+    doc = doc_of(path)
+    for b in doc.blocks:
+        first = b.text.split(" ")[0] if b.cell else b.text
+        assert paragraphs[b.line - 1].strip().startswith(first.strip()[:10]), (b.line, b.text)
+
+
+# ---------------------------------------------------------------- Word: generated fixtures
+def test_numbered_headings_get_their_word_numbers():
+    doc = doc_of(FIXTURES / "numbered_headings.docx")
+    level1 = [b.text for b in doc.blocks if b.heading == 1]
+    assert level1[:3] == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    assert len(level1) == 6 and level1[-1] == "六、其他需要报告的事项"
+    level2 = [b.text for b in doc.blocks if b.heading == 2]  # style 「二级标题」, numbered through the style
+    assert level2 == ["（一）主动公开方面", "（二）依申请公开方面", "（三）政府信息管理方面", "（四）政府信息公开平台建设方面",
+                      "（五）监督保障方面"]
+    assert not any(b.text.startswith("（一）") and b.heading is None and b.cell is None for b in doc.blocks)
+    t3 = texts(cells(doc, 2))
+    assert after(t3, "（三）不予公开", 2) == ["1.属于国家秘密", "0"]
+    assert "8.属于行政查询事项" in t3
+    assert after(t3, "（四）无法提供", 1) == ["1.本机关不掌握相关政府信息"]  # restarted list
+    assert "3.其他" in t3
+    # same tables as the corpus build of the seed
+    plain = doc_of(corpus(SEEDS[1], "docx"))
+    for n in (1, 2, 3):
+        assert texts(cells(doc, n)) == texts(cells(plain, n))
+
+
+def test_table_with_repeated_header_rows_reads_once():
+    doc = doc_of(FIXTURES / "table_header_repeat.docx")
+    t3 = texts(cells(doc, 2))
+    assert t3.count("申请人情况") == 1 and t3.count("商业企业") == 1
+    assert after(t3, "（七）总计", 7) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert t3 == texts(cells(doc_of(corpus(SEEDS[1], "docx")), 2))
+
+
+def test_tracked_changes_read_as_accepted():
+    doc = doc_of(FIXTURES / "tracked_changes.docx")
+    all_text = "\n".join(b.text for b in doc.blocks)
+    t2 = texts(cells(doc, 1))
+    assert after(t2, "行政处罚", 1) == ["3"]  # 1 deleted, 3 inserted
+    assert "行政征收" not in t2 and "7" not in t2  # a deleted row
+    assert "收到政府信息公开申请2条，全年" in all_text and "申请5条" not in all_text
+    assert "此段已被删除" not in all_text
+    assert "四是加强队伍建设。定期组织业务培训。" in texts(doc.blocks)
+    assert doc.blocks[0].line == 1 and doc.blocks[1].line == 3  # the deleted paragraph keeps its number
+
+
+def test_edge_cases():
+    doc = doc_of(FIXTURES / "edge_cases.docx")
+    by_text = {b.text: b for b in doc.blocks}
+    all_text = "\n".join(by_text)
+    for hidden in ("文本框内容", "绘图文本框", "备用内容", "页眉", "页脚", "批注内容", "隐藏文字", "目录"):
+        assert hidden not in all_text, hidden
+    assert by_text["一、总体情况"].heading == 1  # soft line break inside a CJK heading: nothing
+    assert by_text["正文段落。文本框之后。"].line == 4  # the TOC paragraph (2) counts, text-box paragraphs do not
+    assert by_text["可见文字继续。\t完"].line == 5  # hidden run dropped, w:tab kept as a tab
+    assert by_text["Annual Report 2024·"].line == 6  # Latin soft break → space; Symbol font F0B7 → ·
+    assert by_text["内容控件中的段落"].line == 8
+    assert by_text["（二）我的标题样式"].heading == 1  # style with outlineLvl 0
+    assert by_text["标题样式但大纲级别为正文"].heading is None  # direct outlineLvl 9 overrides Heading 2
+    assert by_text["（三）加粗小标题"].bold and by_text["（三）加粗小标题"].heading is None
+    assert by_text["二级标题样式"].heading == 2
+    grid = [(b.cell, b.text) for b in doc.blocks if b.cell]
+    assert grid == [
+        (Cell(1, 1, 1), "横向合并"), (Cell(1, 1, 3), "列三"), (Cell(1, 1, 4), "列四"),
+        (Cell(1, 2, 1), "纵向合并"), (Cell(1, 2, 2), "甲"), (Cell(1, 2, 3), "第一段 第二段"),
+        (Cell(1, 3, 2), "乙"), (Cell(1, 3, 3), "外层"),
+        (Cell(2, 1, 1), "内层一"), (Cell(2, 1, 2), "内层二"),  # the nested table, after its cell
+        (Cell(1, 3, 4), "9"),
+        (Cell(3, 1, 2), "前空一格"),  # gridBefore 1; hMerge continuation skipped
+    ]
+    assert by_text["外层"].line == 23 and by_text["9"].line == 27
+    for b in doc.blocks:
+        assert "\n" not in b.text
+
+
+def test_docx_never_contains_newlines_and_columns_start_at_1():
+    for path in [FIXTURES / "numbered_headings.docx", FIXTURES / "edge_cases.docx"]:
+        for b in doc_of(path).blocks:
+            assert "\n" not in b.text and b.column == 1 and b.page is None
+
+
+def test_chinese_counting():
+    f = docx_reader.format_number
+    assert [f(n, "chineseCounting") for n in (1, 9, 10, 11, 19, 20, 21, 99, 100, 101, 110)] == [
+        "一", "九", "十", "十一", "十九", "二十", "二十一", "九十九", "一百", "一百零一", "一百一十"]
+    assert f(3, "chineseCountingThousand") == "三"
+    assert f(12, "decimal") == "12" and f(3, "decimalZero") == "03"
+    assert f(2, "ideographTraditional") == "乙" and f(4, "upperRoman") == "IV" and f(28, "lowerLetter") == "bb"
+    assert f(5, "bullet") == "" and f(3, "decimalEnclosedCircle") == "③"
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_chinese_counting_reads_back(n):
+    text = docx_reader.format_number(n, "chineseCounting")
+    digits = dict(zip("零一二三四五六七八九", range(10)))
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        else:
+            total += (current or 1) * units[ch]
+            current = 0
+    assert total + current == n
+    assert "零零" not in text and not text.endswith("零")
+
+
+# ---------------------------------------------------------------- PDF
+def test_pdf_seed001_pages_lines_and_headings():
+    doc = doc_of(corpus(SEEDS[1], "pdf"))
+    assert {b.page for b in doc.blocks} == {1, 2, 3, 4, 5}
+    head = next(b for b in doc.blocks if b.text == "一、总体情况")
+    assert head.page == 1 and head.bold and head.cell is None
+    first = doc.blocks[0]
+    assert (first.page, first.line, first.column) == (1, 1, 1)
+    for page in range(1, 6):  # lines are numbered top to bottom on each page
+        lines = [b.line for b in doc.blocks if b.page == page and b.cell is None]
+        assert lines == sorted(lines) and lines[0] >= 1
+    assert not any(re.fullmatch(r"[—\-\s]*\d+[—\-\s]*", b.text) for b in doc.blocks if not b.cell)  # 「— 3 —」
+    assert "本报告所列数据的统计期限为2024年1月1日至2024年" in "".join(b.text for b in doc.blocks)  # no 「2024 年」
+    assert not doc.notes
+
+
+def test_pdf_seed001_table3_cells():
+    doc = doc_of(corpus(SEEDS[1], "pdf"))
+    t3 = cells(doc, 2)
+    seq = texts(t3)
+    assert seq[0] == "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"  # wrapped in its cell
+    assert after(seq, "一、本年新收政府信息公开申请数量", 7) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert "三、本年度办理结果" in seq  # five narrow lines of a merged cell, one cell
+    assert after(seq, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", 1) == ["0"]
+    assert "2.没有现成信息需要另行制作" in seq  # broken over pages 3 and 4: one cell
+    total = next(b for b in t3 if b.text == "（七）总计")
+    assert total.page == 4 and after(seq, "（七）总计", 7) == ["2", "0", "0", "0", "0", "0", "2"]
+    assert {b.page for b in t3} == {3, 4}  # one table across the page break
+    assert t3[-1].cell.row == 28  # 3 header rows + 25 data rows, as in Word
+
+
+def test_pdf_layout_fixture():
+    doc = doc_of(FIXTURES / "layout.pdf")
+    seq = [(b.page, b.line, b.cell, b.text) for b in doc.blocks]
+    assert seq == [
+        (1, 2, None, "Section one"),  # line 1 is the running header, dropped
+        (1, 3, None, "Glyphs: \ufffd\ufffd"),
+        (1, 4, None, "Plain text line before the table."),
+        (1, 5, Cell(1, 1, 1), "Item"), (1, 5, Cell(1, 1, 2), "Count"), (1, 5, Cell(1, 1, 3), "Note"),
+        (1, 6, Cell(1, 2, 1), "Administrative penalty decisions"), (1, 7, Cell(1, 2, 2), "3"),
+        (1, 8, Cell(1, 3, 1), "Fees"), (1, 8, Cell(1, 3, 2), "0"), (1, 8, Cell(1, 3, 3), "none"),
+        # page 2: the table goes on (cells drawn as rectangles), its repeated header row dropped
+        (2, 3, Cell(1, 4, 1), "Other"), (2, 3, Cell(1, 4, 2), "5"), (2, 3, Cell(1, 4, 3), "x"),
+        (2, 4, None, "Between the tables."),
+        (2, 5, Cell(2, 1, 1), "Applicant"), (2, 5, Cell(2, 1, 2), "Natural"), (2, 5, Cell(2, 1, 3), "Legal"),
+        (2, 6, Cell(2, 2, 1), "New"), (2, 6, Cell(2, 2, 2), "2"), (2, 6, Cell(2, 2, 3), "0"),
+        (2, 7, Cell(2, 3, 1), "Carried"), (2, 7, Cell(2, 3, 2), "1"), (2, 7, Cell(2, 3, 3), "4"),
+        (2, 8, None, "End of report."),
+        (2, 9, None, "Signed  2025-01-15"),
+    ]
+    [(message, loc)] = doc.notes
+    assert "(cid:18)(cid:52)" in message and "无法识别的字形" in message
+    assert (loc.page, loc.line, loc.column) == (1, 3, 9)
+
+
+# ---------------------------------------------------------------- the whole pipeline
+def test_pipeline_reads_the_same_tables_from_txt_docx_and_pdf():
+    from gpalint.report import analyse
+
+    txt = analyse(read(corpus(SEEDS[1], "txt"))).tables
+    for ext in ("docx", "pdf"):
+        got = analyse(doc_of(corpus(SEEDS[1], ext))).tables
+        for key, table in txt.items():
+            assert {k: c.value for k, c in got[key].cells.items()} == {k: c.value for k, c in table.cells.items()}
+        assert got["二"].value("行政处罚", "处理决定") == 3
+        assert got["三"].value("三.七", "总计") == 2
+
+
+# ---------------------------------------------------------------- bad input
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("encrypted.docx", "已加密"),
+    ("old_format.docx", ".doc"),
+    ("garbage.docx", "不是有效的 Word 文档（.docx）文件"),
+    ("truncated.docx", "不是有效的 Word 文档（.docx）文件"),
+    ("not_word.docx", "不是有效的 Word 文档（.docx）文件"),
+    ("scanned.pdf", "是扫描件，没有文字层，无法检查"),
+    ("encrypted.pdf", "已加密"),
+    ("corrupt.pdf", "PDF"),
+])
+def test_bad_input_is_one_chinese_sentence(name, words):
+    with pytest.raises(InputError) as err:
+        read(FIXTURES / name)
+    message = str(err.value)
+    assert words in message and CHINESE.search(message) and "\n" not in message and "Traceback" not in message
+
+
+def test_wrong_extension_and_empty_word(tmp_path):
+    pdf_named_docx = tmp_path / "report.docx"
+    pdf_named_docx.write_bytes((FIXTURES / "scanned.pdf").read_bytes())
+    with pytest.raises(InputError, match="PDF"):
+        read(pdf_named_docx)
+    docx_named_pdf = tmp_path / "report.pdf"
+    docx_named_pdf.write_bytes((FIXTURES / "edge_cases.docx").read_bytes())
+    with pytest.raises(InputError, match="Word"):
+        read(docx_named_pdf)
+    empty = tmp_path / "empty.docx"
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                                        'wordprocessingml/2006/main"><w:body><w:p/></w:body></w:document>')
+    with pytest.raises(InputError, match="没有文字内容"):
+        read(empty)
+
+
+def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
+    buf = bytearray(data)
+    for pos, value in edits:
+        buf[pos % len(buf)] = value
+    return bytes(buf)
+
+
+_EDITS = st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1,
+                  max_size=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=_EDITS)
+def test_damaged_docx_never_raises_anything_else(tmp_path, edits):
+    # damage the XML inside the zip (damaging the zip itself only trips the CRC check)
+    src = FIXTURES / "edge_cases.docx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in ("word/document.xml", "word/styles.xml", "word/numbering.xml", "_rels/.rels"):
+                data = _mutate(data, edits)
+            zout.writestr(info.filename, data)
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(out.getvalue())
+    try:
+        doc = read(path)
+    except InputError as exc:
+        assert CHINESE.search(str(exc))
+    else:
+        assert all("\n" not in b.text for b in doc.blocks)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=_EDITS)
+def test_damaged_pdf_never_raises_anything_else(tmp_path, edits):
+    path = tmp_path / "damaged.pdf"
+    data = (FIXTURES / "layout.pdf").read_bytes()
+    path.write_bytes(data[:9] + _mutate(data[9:], edits))  # keep the %PDF header
+    try:
+        read(path)
+    except InputError as exc:
+        assert CHINESE.search(str(exc))
+
+
+def test_numbering_prefixes_for_fixers():
+    doc, prefixes = docx_reader.read_with_numbering(FIXTURES / "numbered_headings.docx")
+    assert prefixes[3] == "一、" and prefixes[5] == "（一）"
+    by_line = {b.line: b for b in doc.blocks}
+    for line, prefix in prefixes.items():
+        if line in by_line:
+            assert by_line[line].text.startswith(prefix)
+    assert by_line[3].text[len(prefixes[3]):] == "总体情况"  # the paragraph's own text
+
+
+def test_soft_breaks():
+    f = docx_reader._soft_breaks
+    assert f("一、总体\n情况") == "一、总体情况"
+    assert f("Annual\nReport") == "Annual Report"
+    assert f("行政处罚\n3") == "行政处罚 3"
+    assert f("规章\t0\n行政规范性文件\t0") == "规章\t0  行政规范性文件\t0"  # table recovery splits on 2+ spaces
+    assert f("\n结尾。\n\n") == "结尾。"
+
+
+def test_list_counters_follow_word():
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = etree.fromstring(f"""<w:numbering {ns}>
+      <w:abstractNum w:abstractNumId="1">
+        <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+        <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+        <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%3"/><w:isLgl/></w:lvl>
+      </w:abstractNum>
+      <w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+      <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+      <w:num w:numId="3"><w:abstractNumId w:val="1"/>
+        <w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+    </w:numbering>""")
+    r = docx_reader._Reader(docx_reader.W_TRANSITIONAL, "x")
+    r.load_numbering(numbering)
+    got = [r.number_text(n, lvl) for n, lvl in
+           [("1", 0), ("1", 1), ("1", 1), ("2", 1),  # another w:num of the same list continues it
+            ("1", 0), ("1", 1), ("1", 2), ("1", 2),  # a higher level restarts the lower ones
+            ("3", 1), ("3", 1), ("1", 1)]]  # startOverride restarts where num 3 is first used
+    assert got == ["一、", "（一）", "（二）", "（三）", "二、", "（一）", "2.1", "2.2", "（一）", "（二）", "（三）"]
+
+
+def test_styles_with_unusual_spacing_fall_back_to_a_full_parse(tmp_path):
+    src = corpus(SEEDS[0], "docx")  # headings by the Heading 1 style
+    out = tmp_path / "spaced.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b"<w:style ", b"<w:style\n   ")
+            zout.writestr(info.filename, data)
+    heads = [b.text for b in read(out).blocks if b.heading == 1]
+    assert heads[0] == "一、总体情况" and len(heads) == 6
