@@ -52,7 +52,7 @@ def test_seed_003_split_and_shifted_rows():
     # 「(四) 无 / 法提供」 is broken over two lines and 8.属于行政查询事项 is shifted one cell left
     assert t.rows["三.四.1"].line == 60 and t.rows["三.四.2"].line == 62
     assert t.cells[("三.三.8", "总计")].location.line == 59
-    assert all(t.value("三.三.8", c) == 0 for c in t.spec.columns)
+    assert all(t.value("三.三.8", c) == 0 for c in t.active(t.spec.columns))
 
 
 def test_seed_000_and_004_detached_labels():
@@ -106,7 +106,8 @@ def test_glued_digits_are_split_only_when_unique():
     """A flattened table's 「0 0 00 00 0」 is unique; 「7777166」 for three columns is not, and is reported."""
     path = next((CORPUS / "full").glob("101_*.txt"))
     r = analyse(read(path))
-    assert [r.tables["三"].value("四", c) for c in r.tables["三"].spec.columns] == [0] * 7
+    t3 = r.tables["三"]
+    assert [t3.value("四", c) for c in t3.active(t3.spec.columns)] == [0] * 7
     issues = [i for i in r.tables["二"].issues if i.row == "规范性文件"]
     assert issues and issues[0].kind == "unreadable"
 
@@ -116,3 +117,27 @@ def test_glued_digits_are_split_only_when_unique():
 def test_every_corpus_text_is_checked_without_error(path):
     result = ENGINE.check_path(path, Options())
     assert result.error is None
+
+
+def test_a_subtotal_column_is_recognised_and_checked(tmp_path):
+    """Some reports add a 小计 column for 法人或其他组织: 8 numbers a row, not a shifted row."""
+    from conftest import ROOT
+    text = (ROOT / "examples" / "clean-report.txt").read_text(encoding="utf-8")
+    text = text.replace("法律服务机构\t其他\n", "法律服务机构\t其他\t小计\n")
+    lines = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        nums = [c for c in cells if c.isdigit()]
+        if len(nums) == 7 and cells[-7:] == nums:  # a table 三 row: insert 小计 = sum of the five
+            nums.insert(6, str(sum(int(x) for x in nums[1:6])))
+            line = "\t".join(cells[:-7] + nums)
+        lines.append(line)
+    text = "\n".join(lines)
+    report = analyse(__import__("gpalint.readers.text", fromlist=["parse"]).parse(text))
+    t3 = report.tables["三"]
+    assert not t3.issues
+    assert t3.value("一", "小计") == 1 and t3.value("一", "总计") == 4
+    bad = text.replace("（七）总计\t3\t1\t0\t0\t0\t0\t1\t4", "（七）总计\t3\t1\t0\t0\t0\t0\t2\t4")
+    _, diags = ENGINE.check_document(__import__("gpalint.readers.text", fromlist=["parse"]).parse(bad),
+                                     Options(select=["T105"]))
+    assert [d.message for d in diags] == ["表三「（七）总计」行「小计」列应为 1（1），实为 2"]

@@ -12,7 +12,7 @@ def _rows(report: Report):
     for key, table in report.tables.items():
         spec = table.spec
         for rk, row in spec.rows.items():
-            for ck in row.columns or ():
+            for ck in table.active(row.columns or ()):
                 v = table.cells.get((rk, ck))
                 yield key, table, rk, ck, v
 
@@ -25,7 +25,7 @@ def tables_json(report: Report) -> str:
         for rk, row in spec.rows.items():
             if row.group and not any((rk, c) in table.cells for c in spec.columns):
                 continue
-            cols = row.columns or tuple(spec.columns)
+            cols = table.active(row.columns or spec.columns)
             loc = table.rows.get(rk)
             rows.append({"key": rk, "label": spec.row_label(rk) or spec.title, "found": rk in table.rows,
                          "line": loc.line if loc else None, "uncertain": rk in table.uncertain,

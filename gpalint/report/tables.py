@@ -84,6 +84,11 @@ class Table:
     def context(self, row: str | None, column: str | None) -> str:
         return _context(self.spec, row, column)
 
+    def active(self, columns) -> list[str]:
+        """The columns this report has: the template's, plus optional ones (小计) its header shows."""
+        cols = self.spec.columns
+        return [c for c in columns if not cols[c].optional or c in self.columns_seen]
+
 
 @lru_cache(maxsize=4096)
 def _context(spec: TableSpec, row: str | None, column: str | None) -> str:
@@ -326,11 +331,11 @@ def _slots(tokens: list[Token]) -> list[tuple[Token, int, int]]:
 
 def _assign(doc: Document, table: Table, row: Row, tokens: list[Token], first: bool = False) -> None:
     spec = table.spec
-    columns = list(row.columns)
+    columns = table.active(row.columns)
     if row.group:
         if not tokens:
             return
-        columns = list(spec.columns)  # a filled group row: subtotals over every column
+        columns = table.active(spec.columns)  # a filled group row: subtotals over every column
     if not columns:
         return
     label_loc = table.rows.get(row.key)

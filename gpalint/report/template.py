@@ -41,6 +41,7 @@ class Column:
     key: str
     label: str
     variants: tuple[str, ...] = ()
+    optional: bool = False  # not in the template, but some reports add it (表三 小计): used only when the header has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,8 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
     columns = {}
     for i, c in enumerate(_require(data, "columns", list, path, where)):
         ck = _require(c, "key", str, path, f"{where}columns[{i}].")
-        columns[ck] = Column(ck, _require(c, "label", str, path, f"{where}columns[{i}]."), tuple(c.get("variants", ())))
+        columns[ck] = Column(ck, _require(c, "label", str, path, f"{where}columns[{i}]."), tuple(c.get("variants", ())),
+                             bool(c.get("optional", False)))
     rows: dict[str, Row] = {}
     for i, r in enumerate(_require(data, "rows", list, path, where)):
         rk = _require(r, "key", str, path, f"{where}rows[{i}].")
