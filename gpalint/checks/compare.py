@@ -3,10 +3,13 @@ the title's year against the statistics year, and so on.
 
 Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计");
-or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…"} (every match is compared). The finding is placed at
+or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
+compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
 ``left``. Message fields: {left}, {right}, {left_text} (the matched words).
 """
 from __future__ import annotations
+
+from collections import Counter
 
 from ..tomlfile import RuleFileError
 from .base import check_scope, diagnostic, regex, scope_blocks
@@ -22,7 +25,10 @@ def _source(rule, key):
         p = regex(rule, f"{key}.pattern", value["pattern"])
         if "n" not in p.groupindex:
             raise RuleFileError(rule.path, f"check.{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
-        return (check_scope(rule, value.get("scope", "document")), p)
+        mode = value.get("mode", "each")
+        if mode not in ("each", "most-common"):
+            raise RuleFileError(rule.path, f"check.{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
+        return (check_scope(rule, value.get("scope", "document")), p, mode)
     raise RuleFileError(rule.path, f"check.{key}", "应为 \"title.year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
@@ -45,10 +51,16 @@ def _values(report, source):
                 total = sum(values)
                 yield total, tab.cells[(row, cols.split("+")[0])].location, str(total)
     else:
-        scope, pattern = source
-        for _, block in scope_blocks(report, scope):
-            for m in pattern.finditer(block.text):
-                yield int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0)
+        scope, pattern, mode = source
+        found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
+                 for _, block in scope_blocks(report, scope) for m in pattern.finditer(block.text)]
+        if mode == "each":
+            yield from found
+        elif found:
+            counts = Counter(v for v, _, _ in found)
+            (top, n), *rest = counts.most_common(2) + [(None, 0)]
+            if n >= 3 and n > 2 * rest[0][1]:  # a clear majority only: a report may well name other years
+                yield next(f for f in found if f[0] == top)
 
 
 def run(rule, params, report):
