@@ -100,3 +100,36 @@ def check_scope(rule: Rule, scope: str) -> str:
     if scope not in SCOPES:
         raise RuleFileError(rule.path, "check.scope", f"只能是：{'、'.join(SCOPES)}")
     return scope
+
+
+def conditions(rule: Rule) -> dict:
+    """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
+    scope must say for the rule to apply (``when``, a regex), and a table cell above a value (``when_cell`` =
+    "表/行/列", ``when_above``, default 0)."""
+    cell = param(rule, "when_cell", str, "")
+    if cell and len(cell.split("/")) != 3:
+        raise RuleFileError(rule.path, "check.when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
+    when = param(rule, "when", str, "")
+    return {"min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999),
+            "when": regex(rule, "when", when) if when else None, "when_cell": cell,
+            "when_above": param(rule, "when_above", (int, float), 0)}
+
+
+def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
+    year = report.year
+    if year is not None and not cond["min_year"] <= year <= cond["max_year"]:
+        return False
+    if cond["when"] is not None and not (scope_text and (cond["when"].search(scope_text)
+                                                         or cond["when"].search("".join(scope_text.split())))):
+        return False
+    if cond["when_cell"]:
+        table, row, col = cond["when_cell"].split("/")
+        t = report.tables.get(table)
+        value = t.value(row, col) if t is not None and t.found else None
+        if value is None or value <= cond["when_above"]:
+            return False
+    return True
+
+
+def scope_text(report: Report, scope: str) -> str:
+    return "\n".join(b.text for _, b in scope_blocks(report, scope, with_cells=True))

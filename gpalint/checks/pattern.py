@@ -2,26 +2,25 @@
 
 Parameters: ``pattern`` (regular expression; named groups become message fields), ``replace`` (optional,
 ``re`` template: \\g<name>), ``scope`` (default body), ``skip_tables`` (default true: leave table cells and
-tab-separated table lines alone), ``min_year`` / ``max_year``.
+tab-separated table lines alone), and the preconditions of base.conditions (min_year, max_year, when, when_cell).
 Message fields: {found}, {replacement}, and the pattern's named groups.
 """
 from __future__ import annotations
 
 from ..model import Edit, Fix
-from .base import check_scope, diagnostic, param, regex, scope_blocks
+from .base import applies, check_scope, conditions, diagnostic, param, regex, scope_blocks, scope_text
 
 
 def prepare(rule):
     return {"pattern": regex(rule, "pattern", param(rule, "pattern", str)),
             "replace": rule.params.get("replace"),
             "scope": check_scope(rule, param(rule, "scope", str, "body")),
-            "skip_tables": param(rule, "skip_tables", bool, True),
-            "min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999)}
+            "skip_tables": param(rule, "skip_tables", bool, True), "if": conditions(rule)}
 
 
 def run(rule, params, report):
-    year = report.year
-    if year is not None and not params["min_year"] <= year <= params["max_year"]:
+    cond = params["if"]
+    if not applies(report, cond, scope_text(report, params["scope"]) if cond["when"] else None):
         return
     pattern, replace = params["pattern"], params["replace"]
     for _, block in scope_blocks(report, params["scope"], with_cells=not params["skip_tables"]):

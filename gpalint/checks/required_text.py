@@ -1,14 +1,14 @@
 """kind = "required-text": a scope must say something — any one of ``patterns`` (regular expressions), and/or
 each of the ``each`` keywords (one finding per keyword absent).
 
-Parameters: ``scope`` (document, title, body, section:一 … section:六), ``patterns`` and/or ``each``,
-optional ``min_year`` / ``max_year`` (only for reports of those years), ``if_section`` (only when that section
-exists; default true for section scopes: a missing section is reported by the S rules).
+Parameters: ``scope`` (document, title, body, section:一 … section:六), ``patterns`` and/or ``each``, and the
+preconditions of base.conditions (min_year, max_year, when, when_cell, when_above). A section scope is checked only
+when the section exists: a missing section is the S rules' finding.
 Message fields: {scope} (the section heading), {keyword}.
 """
 from __future__ import annotations
 
-from .base import check_scope, diagnostic, param, regex, scope_anchor, scope_blocks
+from .base import applies, check_scope, conditions, diagnostic, param, regex, scope_anchor, scope_text
 
 
 def prepare(rule):
@@ -18,19 +18,18 @@ def prepare(rule):
     if not patterns and not each:
         from ..tomlfile import RuleFileError
         raise RuleFileError(rule.path, "check.patterns", "patterns 与 each 至少要有一个")
-    return {"scope": scope, "patterns": patterns, "each": each,
-            "min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999)}
+    return {"scope": scope, "patterns": patterns, "each": each, "if": conditions(rule)}
 
 
 def run(rule, params, report):
     year = report.year
-    if year is not None and not params["min_year"] <= year <= params["max_year"]:
-        return
     scope = params["scope"]
     section = scope.split(":", 1)[1] if scope.startswith("section:") else None
     if section and section not in report.outline.sections:
         return
-    text = "\n".join(b.text for _, b in scope_blocks(report, scope, with_cells=True))
+    text = scope_text(report, scope)
+    if not applies(report, params["if"], text):
+        return
     compact = "".join(text.split())
     heading = next((s.heading for s in report.template.sections if s.key == section), "全文")
     anchor = scope_anchor(report, scope)
