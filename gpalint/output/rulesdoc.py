@@ -52,17 +52,23 @@ def rule_markdown(rule: Rule, level: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_index(rules: dict[str, Rule], link: str = "") -> str:
+    """The table of all rules (code, name, level, fix, requirement); ``link`` prefixes the anchors (README → docs)."""
+    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    out = ["| 代码 | 名称 | 级别 | 修复 | 要求 |", "|---|---|---|---|---|"]
+    for r in ordered:
+        fix = {None: "—", Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全"}[r.fix]
+        out.append(f"| [{r.code}]({link}#{anchor(r)}) | {_cell(r.name)} | {r.severity.value} | {fix} | {_cell(r.summary)} |")
+    return "\n".join(out)
+
+
 def render_markdown(rules: dict[str, Rule]) -> str:
     """The whole reference: an index table, then the rules grouped by family in FAMILIES order."""
     ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
     out = ["# gpalint 规则", "",
            "<!-- 由 scripts/gen_rules_doc.py 根据 rules/*.toml 生成，请勿手工修改。 -->", "",
            f"共 {len(ordered)} 条规则。选择规则时可写完整代码或前缀（如 `T`、`T1`、`T103`），"
-           "见 docs/integration.md 的配置说明。", "",
-           "| 代码 | 名称 | 级别 | 修复 | 要求 |", "|---|---|---|---|---|"]
-    for r in ordered:
-        fix = {None: "—", Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全"}[r.fix]
-        out.append(f"| [{r.code}](#{anchor(r)}) | {_cell(r.name)} | {r.severity.value} | {fix} | {_cell(r.summary)} |")
+           "见 docs/integration.md 的配置说明。", "", render_index(rules)]
     for family, family_name in FAMILIES.items():
         members = [r for r in ordered if r.family == family]
         if members:
