@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..document import Block, Cell, Document
 from ..model import InputError
-from .text import decode
+from .text import read_decoded
 
 _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "select", "button"}
@@ -118,12 +118,7 @@ def _int(value) -> int:
 
 
 def read(path: Path) -> Document:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
-    text, _ = decode(data)
-    return parse(text, str(path))
+    return parse(read_decoded(path), str(path))
 
 
 def parse(text: str, path: str = "<html>") -> Document:

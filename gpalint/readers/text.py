@@ -68,12 +68,17 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     return doc
 
 
-def read(path: Path) -> Document:
+def read_decoded(path: Path) -> str:
+    """The file's text, whatever its encoding (see detect_encoding); InputError when it cannot be had."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
-    text, _ = decode(data)
+    return decode(data)[0]
+
+
+def read(path: Path) -> Document:
+    text = read_decoded(path)
     if not text.strip():
         raise InputError("文件只有空白，没有可检查的内容")
     return parse(text, str(path), markdown=path.suffix.lower() in (".md", ".markdown"))
