@@ -273,7 +273,10 @@ def recover(doc: Document, outline: Outline, spec: TableSpec) -> Table:
 
 
 def _loc(doc: Document, block: int, start: int, end: int, context: str | None = None) -> Location:
-    return doc.blocks[block].location(start, end, context)
+    b = doc.blocks[block]
+    if context and b.cell is not None and doc.format != "html":  # Word/PDF: where the cell sits in the real table
+        context += f"（第 {b.cell.table} 个表格第 {b.cell.row} 行第 {b.cell.col} 列）"
+    return b.location(start, end, context)
 
 
 def _recover_row_table(doc: Document, table: Table, tokens: list[Token]) -> None:
