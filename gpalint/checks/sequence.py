@@ -10,10 +10,14 @@ Parameters:
 ``scopes`` (default: the six sections)
     list of scopes (``section:一`` …, ``body``, ``document``); the count starts again in each.
 ``reset`` (optional)
-    regular expression: a block in which it is found starts the count again (e.g. a higher-level heading).
-``skip_tables`` (default true).
+    regular expression: where it is found, the count starts again for the items after it (e.g. a higher-level
+    heading, also one glued into a line by a web page).
+``first`` (default "one")
+    "one": a list must start at 1 (a list starting 二 lacks its 一); "any": a list may start at any number (when
+    the first item may not be recognised, e.g. 「建设一是」 in a line that lost its line breaks).
+``skip_tables`` (default true; see the substitution kind).
 
-Counting: an item numbered 1 starts a new list; any other item is expected to be the previous item's position
+Counting: an item numbered 1 starts a new list; any other item is expected to be the previous item's number
 plus one. Each list with a wrong number gives one finding, at the first wrong item; its fix renumbers every wrong
 item of that list, so the list ends up 1, 2, 3 … in the order written.
 Message fields: {found} (the item as written), {expected} (as it should be), {previous} (the item before, or
@@ -24,7 +28,8 @@ from __future__ import annotations
 from ..model import Edit, Fix
 from ..rules import Rule
 from ..tomlfile import RuleFileError
-from .base import _Fields, check_scope, diagnostic, param, regex, scope_blocks
+from .base import _Fields, check_scope, diagnostic, param, regex
+from .substitution import text_blocks
 
 NUMERALS = ("chinese", "arabic")
 _CN = "一二三四五六七八九"
@@ -60,6 +65,7 @@ def prepare(rule: Rule):
     return {"pattern": pattern, "numerals": param(rule, "numerals", str, choices=NUMERALS),
             "scopes": [check_scope(rule, s) for s in scopes],
             "reset": regex(rule, "reset", reset) if isinstance(reset, str) else None,
+            "first": param(rule, "first", str, "one", choices=("one", "any")),
             "skip_tables": param(rule, "skip_tables", bool, True)}
 
 
@@ -68,25 +74,28 @@ def run(rule, params, report):
     arabic = params["numerals"] == "arabic"
     value = (lambda s: int(s) if s.isdigit() else None) if arabic else chinese_value
     write = str if arabic else chinese_numeral
+    any_first = params["first"] == "any"
     for scope in params["scopes"]:
         lists: list[list] = []  # each: [(block, match, number, expected)]
         current: list | None = None
-        for _, block in scope_blocks(report, scope, with_cells=not params["skip_tables"]):
-            if params["skip_tables"] and "\t" in block.text:
-                continue
-            if reset is not None and reset.search(block.text):
-                current = None
+        for _, block in text_blocks(report, scope, params["skip_tables"]):
+            resets = [m.start() for m in reset.finditer(block.text)] if reset is not None else []
             for m in pattern.finditer(block.text):
                 n = value(m.group("n"))
                 if n is None:
                     continue
+                while resets and resets[0] <= m.start():
+                    resets.pop(0)
+                    current = None
                 if n == 1 or current is None:
                     current = []
                     lists.append(current)
-                    expected = 1
+                    expected = n if any_first else 1
                 else:
                     expected = current[-1][3] + 1
                 current.append((block, m, n, expected))
+            if resets:
+                current = None
         for items in lists:
             wrong = [i for i, item in enumerate(items) if item[2] != item[3]]
             if not wrong:
