@@ -147,3 +147,11 @@ def test_inline_suppression_and_unused(tmp_path, capsys):
     code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
     data = json.loads(out)
     assert [d["code"] for d in data] == ["M103"] and "D101" in data[0]["message"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path, capsys, encoding):
+    p = tmp_path / "r.txt"
+    p.write_bytes(CLEAN.read_text(encoding="utf-8").encode(encoding))
+    code, out, err = run("check", str(p), capsys=capsys)
+    assert (code, err) == (0, ""), out

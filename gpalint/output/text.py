@@ -39,7 +39,7 @@ def render(results, rules, statistics: bool = False, quiet: bool = False, checke
         counts = Counter(d.code for d in diags)
         for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             rule = rules.get(code)
-            fixable = "[*]" if rule and rule.fix else "   "
+            fixable = "[*]" if rule and rule.fix and rule.fix.value == "safe" else "   "
             out.append(f"{n:5d}\t{code}\t{fixable} {rule.summary if rule else ''}")
         return "\n".join(out) + ("\n" if out else "")
     for d in diags:

@@ -13,8 +13,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 def detect_encoding(data: bytes) -> str:
-    """The encoding of ``data``: a BOM decides; else strict UTF-8; else BOM-less UTF-16 (NUL bytes in every other
-    position); else GB18030 (a superset of GBK and GB2312). Binary data raises InputError."""
+    """The encoding of ``data``: a BOM decides; else strict UTF-8; else UTF-16 without BOM (NUL bytes in every other
+    position, or Chinese text that decodes cleanly as UTF-16); else GB18030 (a superset of GBK and GB2312).
+    Binary data raises InputError."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name
@@ -25,17 +26,38 @@ def detect_encoding(data: bytes) -> str:
             return "utf-16-le"
         if even > len(sample) // 8 and odd < even // 8:
             return "utf-16-be"
-        raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
+        if not _plausible_utf16(data):
+            raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
     try:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    utf16 = _plausible_utf16(data)
+    if utf16:
+        return utf16
     try:
         data.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError:
         raise InputError("无法识别文件编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK），可能不是文本文件") from None
+
+
+def _plausible_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM whose Chinese text has few NUL bytes: it must decode strictly (GB18030 bytes read as
+    UTF-16 soon hit an unpaired surrogate) and read as Chinese, ASCII and CJK punctuation."""
+    if len(data) % 2:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:8192].decode(name)
+        except UnicodeDecodeError:
+            continue
+        ordinary = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or " " <= c <= "~" or c in "\t\r\n"
+                       or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…·")
+        if text and ordinary >= 0.95 * len(text) and sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 0.2 * len(text):
+            return name
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
