@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import io
 import os
 import stat
 import sys
@@ -343,24 +344,13 @@ class _Docx:
         info = self.root.getroottree().docinfo
         xml = etree.tostring(self.root, xml_declaration=True, encoding=info.encoding or "UTF-8",
                              standalone=info.standalone)
-        real = Path(os.path.realpath(target))
-        mode = stat.S_IMODE(real.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".gpalint", dir=real.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(self.path) as zin, zipfile.ZipFile(tmp, "w") as zout:
-                zout.comment = zin.comment
-                for item in zin.infolist():
-                    data = xml if item.filename == self.main else zin.read(item)
-                    zout.writestr(item, data, compress_type=item.compress_type)
-            os.chmod(tmp, mode)
-            os.replace(tmp, real)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        buffer = io.BytesIO()  # a report is small: build the package in memory, then one atomic write
+        with zipfile.ZipFile(self.path) as zin, zipfile.ZipFile(buffer, "w") as zout:
+            zout.comment = zin.comment
+            for item in zin.infolist():
+                data = xml if item.filename == self.main else zin.read(item)
+                zout.writestr(item, data, compress_type=item.compress_type)
+        write_atomically(target, buffer.getvalue())
 
 
 class _Paragraph:

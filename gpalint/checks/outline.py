@@ -5,7 +5,7 @@ Message fields: {key} {title} {expected} (the template heading), {found} (as wri
 """
 from __future__ import annotations
 
-from ..model import Applicability, Edit, Fix, Location
+from ..model import Edit, Fix, Location
 from .base import diagnostic, param
 
 ASPECTS = ("missing", "order", "duplicate", "numbering", "wording")
