@@ -43,6 +43,11 @@ class Settings:
 def _configures(path: Path) -> bool:
     if path.name != "pyproject.toml":
         return True
+    try:  # most pyproject.toml files say nothing of gpalint: look before parsing
+        if b"gpalint" not in path.read_bytes():
+            return False
+    except OSError:
+        return False
     return "gpalint" in load_toml(path).get("tool", {})
 
 

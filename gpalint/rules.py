@@ -45,8 +45,8 @@ class Rule:
         return FAMILIES[self.family]
 
 
-def parse_rule(path: Path) -> Rule:
-    data = load_toml(path)
+def parse_rule(path: Path, cached: bool = False) -> Rule:
+    data = load_toml(path, cached)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise RuleFileError(path, sorted(unknown)[0], f"不是规则文件的键；可用的键：{', '.join(sorted(_TOP_KEYS))}")
@@ -102,7 +102,7 @@ def load_rules(directories: tuple[Path, ...] = (RULES_DIR,)) -> dict[str, Rule]:
         if not directory.is_dir():
             raise RuleFileError(directory, "extra-rules", "不是一个目录")
         for path in sorted(directory.glob("*.toml")):
-            rule = parse_rule(path)
+            rule = parse_rule(path, cached=directory == RULES_DIR)
             if rule.code in rules:
                 raise RuleFileError(path, "code", f"与 {rules[rule.code].path} 重复")
             rules[rule.code] = rule

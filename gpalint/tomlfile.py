@@ -8,13 +8,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _CACHE_VERSION = 1
 
@@ -28,6 +22,10 @@ class RuleFileError(Exception):
 
 
 def _parse(path: Path) -> dict:
+    if sys.version_info >= (3, 11):  # imported here: a run whose rules come from the cache needs no TOML parser
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
@@ -76,6 +74,8 @@ class _Cache:
     def save(self) -> None:
         if not self.dirty or self.file is None:
             return
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}  # forget deleted files
+        import tempfile
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
@@ -90,12 +90,12 @@ class _Cache:
 _cache = _Cache()
 
 
-def load_toml(path: Path, cached: bool = True) -> dict:
-    """The parsed file (a fresh copy is not made: callers must not modify it)."""
+def load_toml(path: Path, cached: bool = False) -> dict:
+    """The parsed file. ``cached``: for the files every run reads (the built-in rules and templates), kept parsed
+    between runs; callers must not modify what they get."""
     if not cached:
         return _parse(Path(path))
-    data = _cache.get(Path(path))
-    return data
+    return _cache.get(Path(path))
 
 
 def save_cache() -> None:

@@ -67,7 +67,7 @@ def _titles(template: Template) -> tuple[dict[str, SectionSpec], dict[str, Secti
                    key=len, reverse=True)
     long_words = [w for w in words if len(w) >= 8]  # specific enough to stand anywhere, even after a CJK char
     short_words = [w for w in words if len(w) < 8]
-    inline = re.compile(r"(?:(?<![\u4e00-\u9fff])[一二三四五六]、\s*(?:" + "|".join(map(re.escape, short_words)) + r")"
+    inline = re.compile(r"(?:(?<![^\W\d_A-Za-z])[一二三四五六]、\s*(?:" + "|".join(map(re.escape, short_words)) + r")"
                         r"|[一二三四五六]、\s*(?:" + "|".join(map(re.escape, long_words)) + r"))")
     return exact, variants, inline
 

@@ -29,6 +29,7 @@ _GROUPS = re.compile(r"^\d+(?:\s+\d+)+$")
 _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d+)?|无|空|/|[\dOoIl]*[OoIl][\dOoIl]*)$")
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|期|家|万|%|％|余|多)")
+_HAN = re.compile(r"[^\W\d_A-Za-z]")  # a Chinese character, cheaply (see checks.base.HAN)
 _PROSE = re.compile(r"[。，,；;]")
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
 _SOLUTIONS_CAP = 2000
@@ -176,7 +177,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
 def _label(out: list[Token], text: str, block: int, start: int, end: int) -> None:
     raw = text[start:end]
     stripped = raw.strip(" \u3000\t")
-    if stripped and re.search(r"[\u4e00-\u9fff]", stripped):
+    if stripped and _HAN.search(stripped):
         s = start + raw.index(stripped)
         out.append(Token("label", stripped, block, s, s + len(stripped)))
 

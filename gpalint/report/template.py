@@ -197,7 +197,7 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
 
 
 def parse_template(path: Path) -> Template:
-    data = load_toml(path)
+    data = load_toml(path, cached=path.parent == TEMPLATES_DIR)
     sections = []
     for i, s in enumerate(_require(data, "sections", list, path)):
         sections.append(SectionSpec(_require(s, "key", str, path, f"sections[{i}]."),
