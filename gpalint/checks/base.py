@@ -68,7 +68,7 @@ _CLASS = re.compile(r"\[(?:\\.|[^\]\\])*\]")
 
 
 def expand_han(pattern: str) -> str:
-    """\p{Han} → HAN; a class holding it, [\p{Han}，。], becomes (?:HAN|[，。])."""
+    r"""\p{Han} → HAN; a class holding it, [\p{Han}，。], becomes (?:HAN|[，。])."""
     def in_class(m: re.Match) -> str:
         cls = m.group(0)
         if "\\p{Han}" not in cls:
