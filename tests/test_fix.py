@@ -467,6 +467,9 @@ def test_fixed_docx_converts_to_pdf(tmp_path):
                    check=True, capture_output=True, timeout=180)
     pdf = tmp_path / "r.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    from gpalint.readers import read
+    text = "".join(b.text for b in read(pdf).blocks)  # LibreOffice rendered the fixed text
+    assert "〔2020〕109号" in text and "【2020】" not in text
 
 
 # ---------------------------------------------------------------- the command line
