@@ -85,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
 
 # ── check ─────────────────────────────────────────────────────────────────────────────────────────────
 
-def collect(paths: list[str]) -> tuple[list[Path], list[FileResult]]:
-    """The report files under the given paths, and one error result for each path that yields none."""
+def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
+    """The report files under the given paths, one error result for each path that yields none, and which files
+    a directory walk found (those may turn out not to be reports: a README beside the reports)."""
     files: list[Path] = []
     errors: list[FileResult] = []
+    walked: set[Path] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -100,11 +102,12 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult]]:
             if not found:
                 errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
             files += found
+            walked.update(found)
         elif p.exists():
             files.append(p)
         else:
             errors.append(FileResult(str(p), error="文件或目录不存在"))
-    return files, errors
+    return files, errors, walked
 
 
 def _excluded(path: Path) -> bool:
@@ -173,8 +176,12 @@ def _progress(iterable, total: int):
 
 
 def cmd_check(args) -> int:
-    files, errors = collect(args.paths)
+    files, errors, walked = collect(args.paths)
     results = _run_all(args, files)
+    for path, r in zip(files, results):
+        if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
+            sys.stderr.write(f"{r.path}: 已跳过：{r.error}\n")
+    results = [r for path, r in zip(files, results) if not (r.skipped and path in walked)]
     from .rules import builtin_rules
     rules = dict(builtin_rules())
     for e in _ENGINES.values():
@@ -183,6 +190,9 @@ def cmd_check(args) -> int:
     for r in failed:
         sys.stderr.write(f"{r.path}: 错误：{r.error}\n")
     ok = [r for r in results if r.error is None]
+    if not ok and not failed:
+        sys.stderr.write("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告\n")
+        return EXIT_ERROR
     if args.diff:
         text = "".join(r.diff or "" for r in ok)
         _write(args, text)
@@ -197,8 +207,8 @@ def cmd_check(args) -> int:
     else:
         text = render(args.format, ok + failed, rules)
     _write(args, text)
-    if failed:
-        return EXIT_ERROR
+    if failed or not ok:
+        return EXIT_ERROR  # a file could not be checked, or nothing was
     if any(r.diagnostics for r in ok) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN

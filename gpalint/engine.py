@@ -8,7 +8,7 @@ from pathlib import Path
 from . import suppress
 from .checks import KINDS
 from .document import Document
-from .model import Diagnostic, FileResult, InputError, Severity
+from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
 from .rules import RULES_DIR, Rule, load_rules
 from .tomlfile import RuleFileError
@@ -111,4 +111,5 @@ class Engine:
             _, result.diagnostics = self.check_document(doc, options)
         except InputError as exc:
             result.error = str(exc)
+            result.skipped = isinstance(exc, NotAReport)
         return result

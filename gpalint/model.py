@@ -79,9 +79,15 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None
+    skipped: bool = False  # found by a directory walk and not a report: a note, not an error
     fixed: int = 0
     diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
 
 
 class InputError(Exception):
     """A file gpalint cannot read as a report; the message is the single Chinese line shown to the user."""
+
+
+class NotAReport(InputError):
+    """A readable file that is not an annual report (a README beside the reports): skipped when a directory walk
+    found it, an error when the user named it."""

@@ -155,3 +155,15 @@ def test_utf16_without_bom(tmp_path, capsys, encoding):
     p.write_bytes(CLEAN.read_text(encoding="utf-8").encode(encoding))
     code, out, err = run("check", str(p), capsys=capsys)
     assert (code, err) == (0, ""), out
+
+
+def test_a_readme_beside_the_reports_is_skipped_not_an_error(tmp_path, capsys):
+    (tmp_path / "README.md").write_text("# 本仓库存放年度报告\n", encoding="utf-8")
+    (tmp_path / "report.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run("check", str(tmp_path), capsys=capsys)
+    assert code == 0 and "已跳过" in err and "README.md" in err and "检查了 1 个文件" in out
+    code, _, err = run("check", str(tmp_path / "README.md"), capsys=capsys)  # named explicitly: an error
+    assert code == 2 and "错误" in err
+    (tmp_path / "report.txt").unlink()
+    code, out, err = run("check", str(tmp_path), capsys=capsys)
+    assert code == 2 and "没有检查任何报告" in err and out == ""

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import Document
-from ..model import InputError
+from ..model import NotAReport
 from .outline import Outline, build_outline
 from .tables import Table, recover_tables
 from .template import Template, detect_template, load_template, norm
@@ -36,7 +36,7 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None) -> R
     tables = recover_tables(doc, outline, tpl)
     report_year = outline.title.year if outline.title and outline.title.year else year
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
-        raise InputError("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
+        raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
     return Report(doc, tpl, outline, tables, report_year, normalised)
 
 
