@@ -6,7 +6,7 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 from __future__ import annotations
 
 from . import (compare, date_range, outline, pattern, reader_notes, required_text, sequence, signing_date, substitution,
-               table, table_sum, unused_suppression)
+               table, table_sum, template_year, unused_suppression)
 
 KINDS = {
     "outline": outline,
@@ -20,5 +20,6 @@ KINDS = {
     "sequence": sequence,
     "signing-date": signing_date,
     "reader-notes": reader_notes,
+    "template-year": template_year,
     "unused-suppression": unused_suppression,  # run by the engine after the others (see gpalint/suppress.py)
 }

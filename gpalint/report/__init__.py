@@ -8,7 +8,7 @@ from ..document import Document
 from ..model import NotAReport
 from .outline import Outline, build_outline
 from .tables import Table, recover_tables
-from .template import Template, detect_template, load_template, norm
+from .template import Template, detect_template_hits, load_template, norm
 
 
 @dataclass(slots=True)
@@ -19,6 +19,7 @@ class Report:
     tables: dict[str, Table]
     year: int | None  # the report year: the title's, else the configured one
     normalised: str = ""  # whole text, normalised, for cheap searches
+    template_evidence: int = 0  # labels only the detected template has that the report uses (0: chosen or by year)
     cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
 
     def section_text(self, key: str) -> list[int]:
@@ -27,9 +28,10 @@ class Report:
 
 def analyse(doc: Document, template: str = "auto", year: int | None = None) -> Report:
     normalised = norm("".join(b.text for b in doc.blocks))
+    evidence = 0
     if template == "auto":
         title_year = _quick_year(doc)
-        tpl = detect_template(normalised, title_year or year)
+        tpl, evidence = detect_template_hits(normalised, title_year or year)
     else:
         tpl = load_template(template)
     outline = build_outline(doc, tpl)
@@ -37,7 +39,7 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None) -> R
     report_year = outline.title.year if outline.title and outline.title.year else year
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
         raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
-    return Report(doc, tpl, outline, tables, report_year, normalised)
+    return Report(doc, tpl, outline, tables, report_year, normalised, evidence)
 
 
 def _quick_year(doc: Document) -> int | None:

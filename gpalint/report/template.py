@@ -226,6 +226,12 @@ def available_templates(directory: Path = TEMPLATES_DIR) -> list[str]:
 
 def detect_template(normalised_text: str, year: int | None, directory: Path = TEMPLATES_DIR) -> Template:
     """The template whose signature labels the report uses most; ties go to the one in force for ``year``."""
+    return detect_template_hits(normalised_text, year, directory)[0]
+
+
+def detect_template_hits(normalised_text: str, year: int | None,
+                         directory: Path = TEMPLATES_DIR) -> tuple[Template, int]:
+    """detect_template, and how many of the chosen template's own labels the report uses (0: chosen by year)."""
     best, best_score = None, (-1, -1)
     for version in available_templates(directory):
         t = load_template(version, directory)
@@ -235,4 +241,4 @@ def detect_template(normalised_text: str, year: int | None, directory: Path = TE
         if score > best_score:
             best, best_score = t, score
     assert best is not None, "rules/templates is empty"
-    return best
+    return best, best_score[0]

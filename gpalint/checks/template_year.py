@@ -1,0 +1,26 @@
+"""kind = "template-year": the report follows a template that was not in force for its year — the 2019 format in a
+2021-or-later report (the 30号 notice replaced it), or the 2021 format for a year before it existed.
+
+Only when the report's own table labels identified the template (a template chosen by year alone says nothing).
+Message fields: {template} (its notice), {version}, {year}, {first}, {last}.
+"""
+from __future__ import annotations
+
+from .base import diagnostic
+
+
+def prepare(rule):
+    return {}
+
+
+def run(rule, params, report):
+    t, year = report.template, report.year
+    if year is None or report.template_evidence == 0:
+        return
+    first, last = t.first_year or 0, t.last_year or 9999
+    if first <= year <= last:
+        return
+    t2 = report.tables.get("二")
+    anchor = t2.anchor if t2 is not None and t2.anchor else report.doc.blocks[0].location()
+    yield diagnostic(rule, report, anchor, template=t.name, version=t.version, year=year, first=first,
+                     last=last if last != 9999 else "今")
