@@ -306,9 +306,8 @@ def test_pdf_layout_fixture():
         # page 2: the table goes on (cells drawn as rectangles), its repeated header row dropped
         (2, 3, Cell(1, 4, 1), "Other"), (2, 3, Cell(1, 4, 2), "5"), (2, 3, Cell(1, 4, 3), "x"),
         (2, 4, None, "Between the tables."),
-        (2, 5, Cell(2, 1, 1), "Applicant"), (2, 5, Cell(2, 1, 2), "Natural"), (2, 5, Cell(2, 1, 3), "Legal"),
-        (2, 6, Cell(2, 2, 1), "New"), (2, 6, Cell(2, 2, 2), "2"), (2, 6, Cell(2, 2, 3), "0"),
-        (2, 7, Cell(2, 3, 1), "Carried"), (2, 7, Cell(2, 3, 2), "1"), (2, 7, Cell(2, 3, 3), "4"),
+        # a table without rules: its rows stay lines, pieces two spaces apart, read like a text file's table
+        (2, 5, None, "Applicant  Natural  Legal"), (2, 6, None, "New  2  0"), (2, 7, None, "Carried  1  4"),
         (2, 8, None, "End of report."),
         (2, 9, None, "Signed  2025-01-15"),
     ]

@@ -245,13 +245,18 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
     length = 0
     pending_space = False
     cut_i = 0
+    prev_x1 = None
     for item in line:
         if isinstance(item, LTChar):
             t = item.get_text()
             if not t:
                 continue
-            if cuts and cut_i < len(cuts) and (item.x0 + item.x1) / 2 > cuts[cut_i]:
-                while cut_i < len(cuts) and (item.x0 + item.x1) / 2 > cuts[cut_i]:
+            # a gap wider than a character is a column break even without a ruling (tab-aligned tables)
+            gap = prev_x1 is not None and item.x0 - prev_x1 > 1.2 * max(item.size, item.height, 1.0)
+            prev_x1 = item.x1
+            crossed = cuts and cut_i < len(cuts) and (item.x0 + item.x1) / 2 > cuts[cut_i]
+            if crossed or gap:
+                while cuts and cut_i < len(cuts) and (item.x0 + item.x1) / 2 > cuts[cut_i]:
                     cut_i += 1
                 if chars:
                     cur.text = "".join(chars)
@@ -426,8 +431,6 @@ class _Builder:
             if kind == "grid":
                 rows = _grid_rows(g, payload)
                 self.table(rows, page, first, "grid", g.cols)
-            elif kind == "rows":
-                self.table(payload, page, first, "rows")
             else:
                 self.cont = None
                 self.line(payload, page)
@@ -446,7 +449,8 @@ class _Builder:
         else:
             bold = all(p.headish for p in pieces)
         self.doc.blocks.append(Block(text, line, 1, page=page.number, bold=bold))
-        self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
+        if len(pieces) == 1:  # a line of prose (a line of several pieces is a table row: never joined)
+            self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
 
     def table(self, rows: list[list[list[_Piece]]], page: _Page, first: bool, kind: str,
               grid_cols: list[float] | None = None) -> None:
@@ -559,14 +563,8 @@ class _ColCell(list):
         self.left = left
 
 
-def _row_like(band: list[_Piece]) -> bool:
-    """A band that may be a row of a borderless table: several pieces, one of them short (a number or a short
-    label). A line of prose split in two by a wide gap has long pieces only."""
-    return len(band) >= 2 and any(len(p.text) <= 12 for p in band)
-
-
 def _free_layout(free: list[_Piece], page: _Page):
-    """Pieces outside ruled tables → ("line", top, pieces) and borderless tables ("rows", top, rows)."""
+    """Pieces outside ruled tables → ("line", top, pieces), one per printed line."""
     if not free:
         return []
     free.sort(key=lambda p: (-p.yc, p.x0))
@@ -580,60 +578,11 @@ def _free_layout(free: list[_Piece], page: _Page):
             bands[-1].append(p)
     for b in bands:
         b.sort(key=lambda p: p.x0)
-    text_width = max(p.x1 for p in free) - min(p.x0 for p in free)
-    out = []
-    i = 0
-    n = len(bands)
-    while i < n:
-        if not _row_like(bands[i]):
-            out.append(("line", bands[i][0].y1, bands[i]))
-            i += 1
-            continue
-        # a run of multi-piece bands, with short lines between them, is a borderless table
-        j = i
-        members = [i]
-        k = i + 1
-        while k < n:
-            b = bands[k]
-            gap = min(p.y1 for p in bands[members[-1]]) - max(p.y1 for p in b)
-            height = max(p.height for p in b)
-            if gap > 3 * max(height, 8):
-                break
-            if _row_like(b):
-                members.append(k)
-                j = k
-            elif max(p.x1 for p in b) - min(p.x0 for p in b) > 0.6 * text_width:
-                break
-            else:
-                members.append(k)
-            k += 1
-        members = [m for m in members if m <= j]
-        row_bands = [m for m in members if _row_like(bands[m])]
-        if len(row_bands) < 2:
-            out.append(("line", bands[i][0].y1, bands[i]))
-            i += 1
-            continue
-        rows: dict[int, list[_Piece]] = {m: list(bands[m]) for m in row_bands}
-        for m in members:
-            if m in rows:
-                continue
-            for p in bands[m]:
-                nearest = min(row_bands, key=lambda r: abs(bands[r][0].yc - p.yc))
-                rows[nearest].append(p)
-        table = []
-        for m in row_bands:
-            cells: list[list[_Piece]] = []
-            for p in sorted(rows[m], key=lambda p: p.x0):
-                for c in cells:
-                    if any(q.x0 < p.x1 and p.x0 < q.x1 for q in c):  # overlaps horizontally: same cell
-                        c.append(p)
-                        break
-                else:
-                    cells.append([p])
-            table.append([_ColCell(c, idx) for idx, c in enumerate(cells, 1)])
-        out.append(("rows", max(p.y1 for m in members for p in bands[m]), table))
-        i = j + 1
-    return out
+    # Outside ruled tables every printed line stays a line, its pieces (split at wide gaps) two spaces apart: table
+    # recovery reads label/number sequences from such lines as from a text file. Guessing borderless cells from
+    # positions merged headings and row labels into cells (a plain-text report printed to PDF), which lost more
+    # than it gained.
+    return [("line", b[0].y1, b) for b in bands]
 
 
 def _clear_uninformative_bold(doc: Document) -> None:

@@ -148,7 +148,7 @@ def build_outline(doc: Document, template: Template) -> Outline:
     headings: list[Heading] = []
     subheadings: list[tuple[int, str, str]] = []
     for i, b in enumerate(doc.blocks):
-        text = b.text.strip()
+        text = b.text.strip().lstrip("#").strip()  # Markdown marks that reached a PDF or Word file as text
         if not text or b.cell is not None or "\t" in text:
             continue
         if len(text) > MAX_HEADING:

@@ -246,8 +246,9 @@ def _region(doc: Document, outline: Outline, spec: TableSpec) -> range:
     if section:
         return range(section.start, section.end)
     # the heading is missing or unrecognised: start at the first block holding one of the table's own labels
-    probes = [norm(r.label) for r in spec.rows.values() if len(r.label) > 4] or [
-        norm(h) for h in spec.headers if len(h) >= 6]  # only labels no other table has
+    # labels only this table has: its long row labels and its long headers (第二十条第（一）项, 未经复议直接起诉)
+    probes = [norm(r.label) for r in spec.rows.values() if len(r.label) > 4] + [
+        norm(h) for h in spec.headers if len(h) >= 6]
     starts = sorted(h.index for h in outline.headings)
     for i, b in enumerate(doc.blocks):
         n = norm(b.text)
