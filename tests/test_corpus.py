@@ -141,3 +141,10 @@ def test_a_subtotal_column_is_recognised_and_checked(tmp_path):
     _, diags = ENGINE.check_document(__import__("gpalint.readers.text", fromlist=["parse"]).parse(bad),
                                      Options(select=["T105"]))
     assert [d.message for d in diags] == ["表三「（七）总计」行「小计」列应为 1（1），实为 2"]
+
+
+def test_full_103_narrative_contradicts_table_three():
+    """full/103: the overview says 182 pieces of information were disclosed on application; table 三 has none."""
+    path = next((CORPUS / "full").glob("103_*.txt"))
+    _, diags = ENGINE.check_document(read(path), Options(select=["C"]))
+    assert [d.code for d in diags] == ["C105"] and "182" in diags[0].message

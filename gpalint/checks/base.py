@@ -128,14 +128,17 @@ def check_scope(rule: Rule, scope: str) -> str:
 def conditions(rule: Rule) -> dict:
     """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
     scope must say for the rule to apply (``when``, a regex), and a table cell above a value (``when_cell`` =
-    "表/行/列", ``when_above``, default 0)."""
+    "表/行/列", ``when_above``, default 0) or equal to one (``when_equals``)."""
     cell = param(rule, "when_cell", str, "")
     if cell and len(cell.split("/")) != 3:
         raise RuleFileError(rule.path, "check.when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
     when = param(rule, "when", str, "")
+    equals = rule.params.get("when_equals")
+    if equals is not None and not isinstance(equals, (int, float)):
+        raise RuleFileError(rule.path, "check.when_equals", "应为一个数")
     return {"min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999),
             "when": regex(rule, "when", when) if when else None, "when_cell": cell,
-            "when_above": param(rule, "when_above", (int, float), 0)}
+            "when_above": param(rule, "when_above", (int, float), 0), "when_equals": equals}
 
 
 def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
@@ -149,7 +152,12 @@ def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
         table, row, col = cond["when_cell"].split("/")
         t = report.tables.get(table)
         value = t.value(row, col) if t is not None and t.found else None
-        if value is None or value <= cond["when_above"]:
+        if value is None:
+            return False
+        if cond["when_equals"] is not None:
+            if value != cond["when_equals"]:
+                return False
+        elif value <= cond["when_above"]:
             return False
     return True
 
