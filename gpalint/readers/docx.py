@@ -709,7 +709,7 @@ class _Reader:
                                 line = no
                     elif child.tag == TBL:
                         self._table(child, nested)
-                if texts and not skip:
+                if not skip:  # an empty cell too: in a table of numbers it is a value left blank, at a known place
                     out.append(Block(" ".join(texts), line or first or self.para_no, 1,
                                      cell=Cell(number, row, col)))
                 if nested:

@@ -319,9 +319,15 @@ def _recover_row_table(doc: Document, table: Table, tokens: list[Token]) -> None
         table.uncertain.update(table.rows)
         table.issues = [Issue("empty", None, None, "表格只有标签，没有填写任何数值", table.anchor)]
         return
+    # a missing row is reported where it should stand: at the row before it (or, for the first, the row after)
+    found = [k for k in spec.rows if k in table.rows]
     for r in leaves:
         if r.key not in table.rows:
-            table.issues.append(Issue("missing-row", r.key, None, r.label, table.anchor))
+            keys = list(spec.rows)
+            before = [k for k in found if keys.index(k) < keys.index(r.key)]
+            after = [k for k in found if keys.index(k) > keys.index(r.key)]
+            where = table.rows[before[-1]] if before else table.rows[after[0]] if after else table.anchor
+            table.issues.append(Issue("missing-row", r.key, None, r.label, where))
 
 
 def _slots(tokens: list[Token]) -> list[tuple[Token, int, int]]:
