@@ -59,7 +59,7 @@ def _values(report, source):
         elif found:
             counts = Counter(v for v, _, _ in found)
             (top, n), *rest = counts.most_common(2) + [(None, 0)]
-            if n >= 3 and n > 2 * rest[0][1]:  # a clear majority only: a report may well name other years
+            if n >= 2 and n > 2 * rest[0][1]:  # a clear majority only: a report may well name other years
                 yield next(f for f in found if f[0] == top)
 
 

@@ -180,6 +180,7 @@ def build_outline(doc: Document, template: Template) -> Outline:
             found = _inline_heading(text, template)  # 「六、其他需要报告的事项 无。」: heading and text on one line
             if found:
                 headings.append(Heading(i, found[0], found[1], found[2], "exact"))
+    _recover_misnumbered(doc, template, headings, subheadings)
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else len(doc.blocks)
@@ -191,6 +192,27 @@ def build_outline(doc: Document, template: Template) -> Outline:
         if rest.strip(" \t\u3000：:。"):
             s.start = s.heading.index
     return Outline(find_title(doc), headings, sections, subheadings)
+
+
+def _recover_misnumbered(doc: Document, template: Template, headings: list[Heading],
+                         subheadings: list[tuple[int, str, str]]) -> None:
+    """A section whose heading carries a second-level number (「（六）其他需要报告的事项」) is that section, badly
+    numbered (S104), not missing (S101) — when no other heading names it, the words are the template's, and it stands
+    in order after the previous section (outside 一, whose sub-items often echo the section titles)."""
+    exact, variants, _ = _titles(template)
+    order = [s.key for s in template.sections]
+    present = {h.spec.key: h.index for h in headings}
+    for i, numbering, words in subheadings:
+        spec = exact.get(norm(words).rstrip(":：")) or variants.get(norm(words).rstrip(":："))
+        if spec is None or spec.key in present or spec.key == "一":
+            continue
+        earlier = [present[k] for k in order[: order.index(spec.key)] if k in present]
+        later = [present[k] for k in order[order.index(spec.key) + 1:] if k in present]
+        if "一" in present and earlier and max(earlier) > present["一"] and i > max(earlier) \
+                and all(i < j for j in later):
+            headings.append(Heading(i, numbering, words.rstrip("：:"), spec, "exact"))
+            present[spec.key] = i
+    headings.sort(key=lambda h: h.index)
 
 
 def _numbering_as_written(text: str) -> tuple[str, str]:
