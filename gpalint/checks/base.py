@@ -127,17 +127,19 @@ def check_scope(rule: Rule, scope: str) -> str:
 
 def conditions(rule: Rule) -> dict:
     """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
-    scope must say for the rule to apply (``when``, a regex), and a table cell above a value (``when_cell`` =
+    scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell above a value (``when_cell`` =
     "表/行/列", ``when_above``, default 0) or equal to one (``when_equals``)."""
     cell = param(rule, "when_cell", str, "")
     if cell and len(cell.split("/")) != 3:
         raise RuleFileError(rule.path, "check.when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
     when = param(rule, "when", str, "")
+    unless = param(rule, "unless", str, "")
     equals = rule.params.get("when_equals")
     if equals is not None and not isinstance(equals, (int, float)):
         raise RuleFileError(rule.path, "check.when_equals", "应为一个数")
     return {"min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999),
             "when": regex(rule, "when", when) if when else None, "when_cell": cell,
+            "unless": regex(rule, "unless", unless) if unless else None,
             "when_above": param(rule, "when_above", (int, float), 0), "when_equals": equals}
 
 
@@ -147,6 +149,9 @@ def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
         return False
     if cond["when"] is not None and not (scope_text and (cond["when"].search(scope_text)
                                                          or cond["when"].search("".join(scope_text.split())))):
+        return False
+    if cond["unless"] is not None and scope_text and (cond["unless"].search(scope_text)
+                                                     or cond["unless"].search("".join(scope_text.split()))):
         return False
     if cond["when_cell"]:
         table, row, col = cond["when_cell"].split("/")

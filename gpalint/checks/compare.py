@@ -5,14 +5,15 @@ Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/�
 "cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
 compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
-``left``. Message fields: {left}, {right}, {left_text} (the matched words).
+``left``; the preconditions of base.conditions apply (``unless`` is matched against the whole document).
+Message fields: {left}, {right}, {left_text} (the matched words).
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from ..tomlfile import RuleFileError
-from .base import check_scope, diagnostic, regex, scope_blocks
+from .base import applies, check_scope, conditions, diagnostic, regex, scope_blocks, scope_text
 
 
 def _source(rule, key):
@@ -33,7 +34,7 @@ def _source(rule, key):
 
 
 def prepare(rule):
-    return {"left": _source(rule, "left"), "right": _source(rule, "right")}
+    return {"left": _source(rule, "left"), "right": _source(rule, "right"), "if": conditions(rule)}
 
 
 def _values(report, source):
@@ -64,6 +65,9 @@ def _values(report, source):
 
 
 def run(rule, params, report):
+    cond = params["if"]
+    if not applies(report, cond, scope_text(report, "document") if cond["when"] or cond["unless"] else None):
+        return
     rights = list(_values(report, params["right"]))
     if not rights:
         return

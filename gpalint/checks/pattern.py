@@ -20,7 +20,8 @@ def prepare(rule):
 
 def run(rule, params, report):
     cond = params["if"]
-    if not applies(report, cond, scope_text(report, params["scope"]) if cond["when"] else None):
+    needs_text = cond["when"] is not None or cond["unless"] is not None
+    if not applies(report, cond, scope_text(report, params["scope"]) if needs_text else None):
         return
     pattern, replace = params["pattern"], params["replace"]
     for _, block in scope_blocks(report, params["scope"], with_cells=not params["skip_tables"]):

@@ -51,7 +51,8 @@ def run(rule, params, report):
 
 
 def _fmt(v) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    text = str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return text.replace("-", "−")  # the same minus sign as in the expression
 
 
 def _expression(values) -> str:

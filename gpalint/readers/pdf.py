@@ -675,7 +675,8 @@ def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, floa
     a sentence wrapped at the right margin — a 统计期限 statement, a figure in the narrative — reads as one.
 
     A line continues the one above when the one above runs to the right margin of the page's text and this one
-    starts at the left margin (no first-line indent), neither being a heading."""
+    starts at the left margin (no first-line indent) and does not start with a heading number; both in the same
+    weight (a bold paragraph wraps too, but a bold heading line is not glued to the plain text under it)."""
     if not geometry:
         return
     by_page: dict[int, list[int]] = {}
@@ -690,7 +691,7 @@ def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, floa
         last = out[-1] if out else None
         pg = b.page or 0
         if (g is not None and prev_index is not None and last is not None and last.cell is None
-                and last.page == b.page and prev_index in geometry and not last.bold and not b.bold):
+                and last.page == b.page and prev_index in geometry and last.bold == b.bold):
             px0, px1, ph = geometry[prev_index]
             full = px1 >= right[pg] - 1.5 * ph
             flush_left = g[0] <= left[pg] + 0.5 * g[2]

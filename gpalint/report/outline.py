@@ -77,17 +77,25 @@ def segment(doc: Document, template: Template) -> None:
     _, _, inline = _titles(template)
     out: list[Block] = []
     for b in doc.blocks:
-        if len(b.text) < 200 or b.cell:
+        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if len(b.text) >= 200 and not b.cell else []
+        if not cuts:
             out.append(b)
             continue
-        cuts = [m.start() for m in inline.finditer(b.text)]
         start = 0
         for cut in cuts + [len(b.text)]:
             piece = b.text[start:cut]
             if piece.strip():
-                out.append(Block(piece, b.line, b.column + start, b.page, b.heading if start == 0 else None))
+                out.append(_slice(b, start, cut))
             start = cut
     doc.blocks = out
+
+
+def _slice(b: Block, start: int, end: int) -> Block:
+    """The part [start, end) of a block, as a block of its own whose offsets still map to the right source place."""
+    line, column = b._position(start)
+    breaks = tuple((at - start, ln, col) for at, ln, col in b.breaks if start < at < end)
+    return Block(b.text[start:end], line, column, b.page, b.heading if start == 0 else None, None,
+                 b.bold if start == 0 else False, breaks)
 
 
 def match_section(text: str, template: Template) -> tuple[SectionSpec, str] | None:

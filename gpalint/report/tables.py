@@ -45,6 +45,7 @@ class Token:
     end: int
     spans: tuple[tuple[int, int], ...] = ()  # for "num": the digit groups' offsets within the block text
     cell: bool = False  # from a real table cell: its digits are one value, never to be split
+    row: tuple[int, int] | None = None  # (table, row) of that cell
 
 
 @dataclass(slots=True)
@@ -119,10 +120,10 @@ def tokenize(blocks: list[Block], indices: range) -> list[Token]:
                 n = len(tokens)
                 _piece(tokens, b.text, i, s, s + len(text))
                 for t in tokens[n:]:
-                    t.cell = True
+                    t.cell, t.row = True, (b.cell.table, b.cell.row)
             elif b.cell.table in numeric:
                 # an empty cell in a table of numbers: a value left blank, at a known place
-                tokens.append(Token("blank", "", i, 0, 0, cell=True))
+                tokens.append(Token("blank", "", i, 0, 0, cell=True, row=(b.cell.table, b.cell.row)))
             continue
         limit = b.text.find("<!--")  # an inline suppression comment is not table content
         limit = len(b.text) if limit < 0 else limit
@@ -352,8 +353,8 @@ def _assign(doc: Document, table: Table, row: Row, tokens: list[Token], first: b
     if not columns:
         return
     label_loc = table.rows.get(row.key)
-    if all(t.kind == "blank" for t in tokens) and (row.group or not tokens):
-        return  # a blank heading row (三、本年度办理结果) or nothing at all
+    if row.group and all(t.kind == "blank" for t in tokens):
+        return  # a blank heading row (三、本年度办理结果); a data row with no value at all is reported below
     slots = _slots(tokens)
     n = len(columns)
     if len(slots) > n:
@@ -490,6 +491,7 @@ def _recover_header_table(doc: Document, table: Table, tokens: list[Token]) -> N
     spec = table.spec
     headers = {norm(h) for h in spec.headers}
     row = next(iter(spec.rows.values()))
+    numeric_rows = {t.row for t in tokens if t.kind == "num" and t.row}  # real-table rows holding the values
     started = False
     values: list[Token] = []
     for tok in tokens:
@@ -503,7 +505,7 @@ def _recover_header_table(doc: Document, table: Table, tokens: list[Token]) -> N
             if started and (values or _PROSE.search(tok.text)):
                 break
             continue
-        if started and (tok.kind != "blank" or values):
+        if started and (tok.kind != "blank" or values or tok.row in numeric_rows):
             values.append(tok)
             if len(_slots(values)) >= len(row.columns):
                 break
