@@ -128,8 +128,8 @@ def test_numbers_of_the_three_tables_match_the_seed_text(stem, ext):
 def test_pdf_tables_equal_docx_tables(stem):
     d, p = doc_of(corpus(stem, "docx")), doc_of(corpus(stem, "pdf"))
 
-    def grid(doc):
-        return [(b.cell, re.sub(r"\s", "", b.text)) for b in doc.blocks if b.cell]
+    def grid(doc):  # cells with text: a page break leaves empty remainders of merged cells in the PDF only
+        return [(b.cell, re.sub(r"\s", "", b.text)) for b in doc.blocks if b.cell and b.text.strip()]
 
     assert grid(p) == grid(d)
 
@@ -304,6 +304,7 @@ def test_pdf_layout_fixture():
         (1, 4, None, "Plain text line before the table."),
         (1, 5, Cell(1, 1, 1), "Item"), (1, 5, Cell(1, 1, 2), "Count"), (1, 5, Cell(1, 1, 3), "Note"),
         (1, 6, Cell(1, 2, 1), "Administrative penalty decisions"), (1, 7, Cell(1, 2, 2), "3"),
+        (1, 6, Cell(1, 2, 3), ""),  # an empty cell keeps its place (on its row's first line)
         (1, 8, Cell(1, 3, 1), "Fees"), (1, 8, Cell(1, 3, 2), "0"), (1, 8, Cell(1, 3, 3), "none"),
         # page 2: the table goes on (cells drawn as rectangles), its repeated header row dropped
         (2, 3, Cell(1, 4, 1), "Other"), (2, 3, Cell(1, 4, 2), "5"), (2, 3, Cell(1, 4, 3), "x"),

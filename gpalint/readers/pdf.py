@@ -493,8 +493,11 @@ class _Builder:
         blocks = self.doc.blocks
         for r, (row, rtexts, rcols) in enumerate(zip(rows, texts, cols), row_base + 1):
             last = {}
+            row_line = min((p.band for cell in row for p in cell), default=None)
             for cell, text, col in zip(row, rtexts, rcols):
                 if not text:
+                    if row_line is not None and not cell:  # an empty cell keeps its place, on its row's line
+                        blocks.append(Block("", row_line, 1, page=page.number, cell=Cell(number, r, col)))
                     continue
                 line = min(p.band for p in cell)
                 for p in cell:
@@ -545,12 +548,25 @@ def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[list[_Piece]]]:
         key = (g.row_index(top), g.col_index(left))
         cells.setdefault(key, []).append(p)
         lefts.setdefault(key, g.cols[key[1] - 1])
+    # the empty cells too: a cell starts where a rule runs along its top and down its left side (a merged cell's
+    # continuation has neither); in a table of numbers an empty one is a value left blank
+    for k in range(len(g.rows) - 1):
+        ymid = (g.rows[k] + g.rows[k + 1]) / 2
+        for j in range(len(g.cols) - 1):
+            xmid = (g.cols[j] + g.cols[j + 1]) / 2
+            if any(abs(v.pos - g.cols[j]) <= TOL and v.a - TOL <= ymid <= v.b + TOL for v in g.vs) and \
+                    any(abs(h.pos - g.rows[k]) <= TOL and h.a - TOL <= xmid <= h.b + TOL for h in g.hs):
+                key = (k + 1, j + 1)
+                if key not in cells:
+                    cells[key] = []
+                    lefts[key] = g.cols[j]
     rows: dict[int, list[tuple[int, list[_Piece]]]] = {}
     for (r, c), ps in cells.items():
         rows.setdefault(r, []).append((c, ps))
     out = []
     for r in sorted(rows):
-        out.append([_ColCell(ps, c, lefts[r, c]) for c, ps in sorted(rows[r], key=lambda t: t[0])])
+        if any(ps for _, ps in rows[r]):  # a row of empty cells only (spacing, or a page's ruled remainder): none
+            out.append([_ColCell(ps, c, lefts[r, c]) for c, ps in sorted(rows[r], key=lambda t: t[0])])
     return out
 
 

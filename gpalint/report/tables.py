@@ -287,10 +287,13 @@ def _recover_row_table(doc: Document, table: Table, tokens: list[Token]) -> None
     spec, matcher = table.spec, _Matcher(table.spec)
     pos = 0
     current: Row | None = None
+    current_row: tuple[int, int] | None = None  # the real-table row the current label sits in
     values: list[Token] = []
     for tok in tokens:
         if tok.kind != "label":
-            if current is not None:
+            # an empty cell is a blank value only in its label's own table row (a page break may leave empty
+            # remainders of merged cells before the next row's label)
+            if current is not None and (tok.kind != "blank" or tok.row == current_row):
                 values.append(tok)
             continue
         n = norm(tok.text)
@@ -307,7 +310,7 @@ def _recover_row_table(doc: Document, table: Table, tokens: list[Token]) -> None
             continue
         if current is not None:
             _assign(doc, table, current, values)
-        current, values = matcher.rows[i], []
+        current, values, current_row = matcher.rows[i], [], tok.row
         if current.key not in table.rows:
             table.rows[current.key] = _loc(doc, tok.block, tok.start, tok.end)
         pos = i + 1
