@@ -27,7 +27,7 @@ _AMOUNT = re.compile(r"^(?P<n>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>万元|元)$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$")  # 14,069
 _GROUPS = re.compile(r"^\d+(?:\s+\d+)+$")
 _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d+)?|无|空|/|[\dOoIl]*[OoIl][\dOoIl]*"
-                   r"|[零〇一二两三四五六七八九十百千]{1,4})$")  # value-like but not a number: 「—」「无」「三」「1O」
+                   r"|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]{1,4})$")  # value-like but not a number: 「—」「无」「三」「1O」
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|期|家|万|%|％|余|多)")
 _HAN = re.compile(r"[^\W\d_A-Za-z]")  # a Chinese character, cheaply (see checks.base.HAN)
