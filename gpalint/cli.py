@@ -184,8 +184,9 @@ def cmd_check(args) -> int:
     results = [r for path, r in zip(files, results) if not (r.skipped and path in walked)]
     from .rules import builtin_rules
     rules = dict(builtin_rules())
-    for e in _ENGINES.values():
-        rules.update(e.rules)
+    if any(d.code not in rules for r in results for d in r.diagnostics):
+        for f in files:  # users' extra rules, found by worker processes: the outputs need their docs here too
+            rules.update(_engine(_options(args, f)[1]).rules)
     failed = errors + [r for r in results if r.error]
     for r in failed:
         sys.stderr.write(f"{r.path}: 错误：{r.error}\n")
