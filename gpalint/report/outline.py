@@ -16,9 +16,9 @@ from .template import SectionSpec, Template, norm, split_numbering
 
 NUMERALS = "一二三四五六七八九十"
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]{1,2}[、.．,，]$")
-_LEVEL1_WRONG = re.compile(r"^\d{1,2}[、.．]$")
+_LEVEL1_WRONG = re.compile(r"^(?:\d{1,2}[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)$")  # 「1、」「第一部分」
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[)）]")
-_TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告")
+_TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
 
 
@@ -224,8 +224,8 @@ def _recover_misnumbered(doc: Document, template: Template, headings: list[Headi
 
 
 def _numbering_as_written(text: str) -> tuple[str, str]:
-    m = re.match(r"^\s*((?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）])\s*",
-                 text)
+    m = re.match(r"^\s*((?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]"
+                 r"|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)\s*", text)
     if not m:
         return "", text.strip()
     return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()

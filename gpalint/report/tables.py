@@ -24,6 +24,7 @@ from .template import Row, TableSpec, Template, norm, split_numbering
 _SPLIT = re.compile(r"\t|\||｜|\u3000|\s{2,}")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _AMOUNT = re.compile(r"^(?P<n>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+_COUNT = re.compile(r"^(?P<n>\d+)\s*(?:件|个|条|项|次)$")  # 「2件」 in a cell: a count with its unit
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$")  # 14,069
 _GROUPS = re.compile(r"^\d+(?:\s+\d+)+$")
 _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d+)?|无|空|/|[\dOoIl]*[OoIl][\dOoIl]*"
@@ -142,7 +143,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
         return
     start += raw.index(stripped)
     end = start + len(stripped)
-    if _NUMBER.match(stripped) or _AMOUNT.match(stripped) or _THOUSANDS.match(stripped):
+    if _NUMBER.match(stripped) or _AMOUNT.match(stripped) or _THOUSANDS.match(stripped) or _COUNT.match(stripped):
         out.append(Token("num", stripped, block, start, end, ((start, end),)))
         return
     if _GROUPS.match(stripped):
@@ -410,6 +411,8 @@ def parse_value(raw: str, kind: str, unit: str | None) -> tuple[int | float | No
         return int(text), None
     if _THOUSANDS.match(text):
         text = text.replace(",", "").replace("，", "")
+    elif (m := _COUNT.match(text)) and kind != "amount":
+        text = m.group("n")
     if kind == "amount":
         m = _AMOUNT.match(text)
         if m:
