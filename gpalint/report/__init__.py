@@ -37,9 +37,15 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None) -> R
     outline = build_outline(doc, tpl)
     tables = recover_tables(doc, outline, tpl)
     report_year = outline.title.year if outline.title and outline.title.year else year
+    if report_year is None:  # no year in the title: the 统计期限 statement's, as the rules' year of reference
+        m = _STATEMENT_YEAR.search(normalised)
+        report_year = int(m.group(1)) if m else None
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
         raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
     return Report(doc, tpl, outline, tables, report_year, normalised, evidence)
+
+
+_STATEMENT_YEAR = re.compile(r"统计(?:期限|时限|时间)[^。；\d]{0,12}?(\d{4})年")
 
 
 def _quick_year(doc: Document) -> int | None:
