@@ -148,3 +148,12 @@ def test_full_103_narrative_contradicts_table_three():
     path = next((CORPUS / "full").glob("103_*.txt"))
     _, diags = ENGINE.check_document(read(path), Options(select=["C"]))
     assert [d.code for d in diags] == ["C105"] and "182" in diags[0].message
+
+
+def test_a_long_run_of_glued_digits_is_unreadable_not_guessed():
+    from conftest import ROOT
+    from gpalint.readers.text import parse
+    text = (ROOT / "examples" / "clean-report.txt").read_text(encoding="utf-8").replace(
+        "一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4", "一、本年新收政府信息公开申请数量" + "1" * 40)
+    t3 = analyse(parse(text)).tables["三"]
+    assert [i.kind for i in t3.issues] == ["unreadable"] and t3.value("一", "总计") is None

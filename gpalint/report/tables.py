@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
 
 from ..document import Block, Document
 from ..model import Location
@@ -437,8 +436,9 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
     if any(t.cell for t, _, _ in slots):
         return None  # separate cells of a real table are separate values
     groups = [(t, a, b, doc.blocks[t.block].text[a:b]) for t, a, b in slots]
-    if any(not g[3].isdigit() for g in groups) or sum(len(g[3]) for g in groups) < n:
-        return None
+    digits = sum(len(g[3]) for g in groups)
+    if any(not g[3].isdigit() for g in groups) or digits < n or digits > 4 * n:
+        return None  # too few digits, or so many that no split could be trusted
     index = {c: i for i, c in enumerate(columns)}
     checks = [(index[r.total], [(s, index[p]) for s, p in r.parts]) for r in spec.relations
               if r.axis == "column" and r.total in index and all(p in index for _, p in r.parts)]
@@ -460,37 +460,37 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
 
 
 def _splits(groups: list[str], n: int):
-    """Every way to cut the digit strings into n numbers without leading zeros: lists of (group, (digits, offset))."""
-    count = 0
+    """Every way to cut the digit strings into n numbers without leading zeros: lists of (group, (digits, offset)).
+    Lazy, and it stops after _SOLUTIONS_CAP candidates: a long run of digits has millions of cuts."""
+    budget = [_SOLUTIONS_CAP]
 
-    def cut(s: str, k: int):
+    def cut(s: str, k: int, base: int):
         if k == 1:
             if len(s) == 1 or s[0] != "0":
-                yield [(s, 0)]
+                yield [(s, base)]
             return
         for i in range(1, len(s) - k + 2):
             head = s[:i]
             if len(head) > 1 and head[0] == "0":
                 break
-            for rest in cut(s[i:], k - 1):
-                yield [(head, 0)] + [(d, o + i) for d, o in rest]
+            for rest in cut(s[i:], k - 1, base + i):
+                yield [(head, base)] + rest
 
-    def ks(i: int, left: int):
-        if i == len(groups):
+    def walk(gi: int, left: int):
+        if gi == len(groups):
             if left == 0:
                 yield []
             return
-        remaining = len(groups) - i - 1
-        for k in range(1, min(len(groups[i]), left - remaining) + 1):
-            for rest in ks(i + 1, left - k):
-                yield [k] + rest
+        remaining = len(groups) - gi - 1
+        for k in range(1, min(len(groups[gi]), left - remaining) + 1):
+            for parts in cut(groups[gi], k, 0):
+                for rest in walk(gi + 1, left - k):
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        return
+                    yield [(gi, part) for part in parts] + rest
 
-    for dist in ks(0, n):
-        for combo in product(*(list(cut(g, k)) for g, k in zip(groups, dist))):
-            count += 1
-            if count > _SOLUTIONS_CAP:
-                return
-            yield [(gi, part) for gi, parts in enumerate(combo) for part in parts]
+    yield from walk(0, n)
 
 
 def _recover_header_table(doc: Document, table: Table, tokens: list[Token]) -> None:
