@@ -34,9 +34,13 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
 
 def _block_at(report: Report, location: Location):
     """The block holding the location, and (column, text) of its part on the location's source line."""
-    for b in report.doc.blocks:
-        if b.page != location.page:
-            continue
+    index = report.cache.get("blocks by line")
+    if index is None:  # built once per report: a report can have thousands of findings
+        index = report.cache["blocks by line"] = {}
+        for b in report.doc.blocks:
+            for line in (b.line, *(brk[1] for brk in b.breaks)):
+                index.setdefault((b.page, line), []).append(b)
+    for b in index.get((location.page, location.line), ()):
         seg = b.segment(location.line)
         if seg is not None and seg[0] <= location.column <= seg[0] + len(seg[1]):
             return b, seg
