@@ -33,7 +33,7 @@ _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|�
 _HAN = re.compile(r"[^\W\d_A-Za-z]")  # a Chinese character, cheaply (see checks.base.HAN)
 _PROSE = re.compile(r"[。，,；;]")
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
-_SOLUTIONS_CAP = 2000
+_SOLUTIONS_CAP = 20000  # search steps for one glued row
 
 
 @dataclass(slots=True)
@@ -443,12 +443,15 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
     checks = [(index[r.total], [(s, index[p]) for s, p in r.parts]) for r in spec.relations
               if r.axis == "column" and r.total in index and all(p in index for _, p in r.parts)]
     solutions = []
-    for split in _splits([g[3] for g in groups], n):
-        numbers = [int(part[0]) for _, part in split]
-        if all(numbers[t] == sum(s * numbers[p] for s, p in parts) for t, parts in checks):
-            solutions.append(split)
-            if len(solutions) > 1:
-                return None
+    try:
+        for split in _splits([g[3] for g in groups], n):
+            numbers = [int(part[0]) for _, part in split]
+            if all(numbers[t] == sum(s * numbers[p] for s, p in parts) for t, parts in checks):
+                solutions.append(split)
+                if len(solutions) > 1:
+                    return None
+    except _TooMany:
+        return None
     if len(solutions) != 1:
         return None
     out = []
@@ -459,38 +462,41 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
     return out
 
 
+class _TooMany(Exception):
+    pass
+
+
 def _splits(groups: list[str], n: int):
     """Every way to cut the digit strings into n numbers without leading zeros: lists of (group, (digits, offset)).
-    Lazy, and it stops after _SOLUTIONS_CAP candidates: a long run of digits has millions of cuts."""
+    Depth-first and lazy; it gives up (raises _TooMany) after _SOLUTIONS_CAP steps: a long run of digits has millions
+    of cuts, and a split found among so many could not be trusted anyway."""
     budget = [_SOLUTIONS_CAP]
+    parts: list[tuple[int, tuple[str, int]]] = []
 
-    def cut(s: str, k: int, base: int):
-        if k == 1:
-            if len(s) == 1 or s[0] != "0":
-                yield [(s, base)]
-            return
-        for i in range(1, len(s) - k + 2):
-            head = s[:i]
-            if len(head) > 1 and head[0] == "0":
-                break
-            for rest in cut(s[i:], k - 1, base + i):
-                yield [(head, base)] + rest
-
-    def walk(gi: int, left: int):
+    def rec(gi: int, pos: int):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooMany
         if gi == len(groups):
-            if left == 0:
-                yield []
+            if len(parts) == n:
+                yield list(parts)
             return
-        remaining = len(groups) - gi - 1
-        for k in range(1, min(len(groups[gi]), left - remaining) + 1):
-            for parts in cut(groups[gi], k, 0):
-                for rest in walk(gi + 1, left - k):
-                    budget[0] -= 1
-                    if budget[0] < 0:
-                        return
-                    yield [(gi, part) for part in parts] + rest
+        g = groups[gi]
+        if pos == len(g):
+            yield from rec(gi + 1, 0)
+            return
+        later = len(groups) - gi - 1  # each later group needs at least one part
+        for length in range(1, len(g) - pos + 1):
+            piece = g[pos:pos + length]
+            if length > 1 and piece[0] == "0":
+                break
+            if len(parts) + 1 + later > n:
+                break
+            parts.append((gi, (piece, pos)))
+            yield from rec(gi, pos + length)
+            parts.pop()
 
-    yield from walk(0, n)
+    yield from rec(0, 0)
 
 
 def _recover_header_table(doc: Document, table: Table, tokens: list[Token]) -> None:
