@@ -73,16 +73,17 @@ def text_blocks(report, scope: str, skip_tables: bool):
     """The blocks of ``scope``, without the tables when ``skip_tables``: table cells, table-like lines (tabs, two
     or more ``|``) and the sections holding the template's tables (reports pasted from web pages glue table cells
     into lines where single spaces separate the numbers)."""
+    key = ("text-blocks", scope, skip_tables)
+    cached = report.cache.get(key)  # a dozen G rules ask for the same blocks
+    if cached is not None:
+        return cached
     skip: set[int] = set()
     if skip_tables:
-        skip = report.cache.get("table-blocks")
-        if skip is None:
-            skip = {i for spec in report.template.tables.values() for i in report.outline.section_blocks(spec.key)}
-            report.cache["table-blocks"] = skip
-    for i, block in scope_blocks(report, scope, with_cells=not skip_tables):
-        if skip_tables and (i in skip or "\t" in block.text or block.text.count("|") >= 2):
-            continue
-        yield i, block
+        skip = {i for spec in report.template.tables.values() for i in report.outline.section_blocks(spec.key)}
+    cached = report.cache[key] = [
+        (i, block) for i, block in scope_blocks(report, scope, with_cells=not skip_tables)
+        if not (skip_tables and (i in skip or "\t" in block.text or block.text.count("|") >= 2))]
+    return cached
 
 
 def run(rule, params, report):
