@@ -5,6 +5,7 @@ Parsing ~40 small TOML files costs more than the rest of gpalint's start-up, so 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
@@ -38,11 +39,15 @@ def _parse(path: Path) -> dict:
 
 
 class _Cache:
-    def __init__(self):
+    """The parsed TOML files of one folder (one cache file per folder: each installation reads only its own)."""
+
+    def __init__(self, folder: Path):
         self.entries: dict[str, tuple[int, int, dict]] | None = None
         self.dirty = False
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        self.file = None if os.environ.get("GPALINT_NO_CACHE") else Path(base, "gpalint", f"toml-{_CACHE_VERSION}.pickle")
+        tag = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
+        self.file = None if os.environ.get("GPALINT_NO_CACHE") else Path(
+            base, "gpalint", f"toml-{_CACHE_VERSION}-{tag}.pickle")
 
     def _load(self) -> dict:
         if self.entries is None:
@@ -87,16 +92,21 @@ class _Cache:
             pass
 
 
-_cache = _Cache()
+_caches: dict[Path, _Cache] = {}
 
 
 def load_toml(path: Path, cached: bool = False) -> dict:
     """The parsed file. ``cached``: for the files every run reads (the built-in rules and templates), kept parsed
     between runs; callers must not modify what they get."""
+    path = Path(path)
     if not cached:
-        return _parse(Path(path))
-    return _cache.get(Path(path))
+        return _parse(path)
+    cache = _caches.get(path.parent)
+    if cache is None:
+        cache = _caches[path.parent] = _Cache(path.parent)
+    return cache.get(path)
 
 
 def save_cache() -> None:
-    _cache.save()
+    for cache in _caches.values():
+        cache.save()
