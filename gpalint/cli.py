@@ -227,9 +227,14 @@ def _write(args, text: str) -> None:
 
 # ── rule / rules / extract ──────────────────────────────────────────────────────────────────────────────
 
+def _all_rules() -> dict:
+    """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
+    from .config import settings_for
+    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+
+
 def cmd_rule(code: str) -> int:
-    from .rules import builtin_rules
-    rule = builtin_rules().get(code.upper())
+    rule = _all_rules().get(code.upper())
     if rule is None:
         sys.stderr.write(f"gpalint: 没有规则「{code}」；用 gpalint rules 查看全部规则\n")
         return EXIT_ERROR
@@ -245,8 +250,7 @@ def cmd_rule(code: str) -> int:
 
 
 def cmd_rules(fmt: str) -> int:
-    from .rules import builtin_rules
-    rules = builtin_rules()
+    rules = _all_rules()
     if fmt == "json":
         import json
         data = [{"code": r.code, "name": r.name, "family": r.family, "severity": r.severity.value,
