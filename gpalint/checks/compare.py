@@ -1,7 +1,8 @@
 """kind = "compare": two figures of the report must agree — a number stated in the text against a table cell,
 the title's year against the statistics year, and so on.
 
-Parameters: ``left`` and ``right``, each a source: "title.year"; "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
+Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
+落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
 compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
@@ -18,7 +19,7 @@ from .base import applies, check_scope, conditions, diagnostic, regex, scope_blo
 
 def _source(rule, key):
     value = rule.params.get(key)
-    if isinstance(value, str) and (value == "title.year" or value.startswith("cell:")):
+    if isinstance(value, str) and (value in ("title.year", "signature.report-year") or value.startswith("cell:")):
         if value.startswith("cell:") and len(value[5:].split("/")) != 3:
             raise RuleFileError(rule.path, f"check.{key}", "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
         return value
@@ -43,6 +44,12 @@ def _values(report, source):
         t = report.outline.title
         if t and t.year:
             yield t.year, report.doc.blocks[t.index].location(t.start, t.start + 4), str(t.year)
+    elif source == "signature.report-year":  # a report signed in the first half of a year reports on the year before
+        from .signing_date import find_signature
+        found = find_signature(report)
+        if found is not None and found[1][1] <= 6:
+            block = report.doc.blocks[found[0]]
+            yield found[1][0] - 1, block.location(), block.text.strip()
     elif isinstance(source, str):  # cell:表/行/列, where 列 may be 列1+列2 (a sum of cells)
         table, row, cols = source[5:].split("/")
         tab = report.tables.get(table)
