@@ -529,6 +529,8 @@ def _split_row(prev: dict[int, Block], texts: list[str], cols: list[int]) -> boo
     labels = [c for t, c in zip(texts, cols) if t and not _NUMERIC.match(t)]
     if not labels or any(c not in prev for c in labels):
         return False
+    if any(_HEADING_START.match(t) for t in texts if t):
+        return False  # 「3. 要求提供公开出版物」: a row of its own (the last row above was left blank), not a rest
     now_numbers = any(t and _NUMERIC.match(t) for t in texts)
     prev_numbers = any(_NUMERIC.match(b.text) for b in prev.values())
     return now_numbers != prev_numbers
