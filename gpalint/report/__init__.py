@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..document import Document
 from ..model import NotAReport
-from .outline import Outline, build_outline
+from .outline import TITLE_WINDOW, Outline, build_outline
 from .tables import Table, recover_tables
 from .template import Template, detect_template_hits, load_template, norm
 
@@ -49,7 +49,7 @@ _STATEMENT_YEAR = re.compile(r"统计(?:期限|时限|时间)[^。；\d]{0,12}?(
 
 
 def _quick_year(doc: Document) -> int | None:
-    for b in doc.blocks[:12]:
+    for b in doc.blocks[:TITLE_WINDOW]:
         m = re.search(r"(\d{4})\s*年\s*度?\s*政府信息公开", b.text)
         if m:
             return int(m.group(1))

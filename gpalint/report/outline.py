@@ -20,6 +20,7 @@ _LEVEL1_WRONG = re.compile(r"^(?:\d{1,2}[、.．]|第[一二三四五六七八�
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[)）]")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
+TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
 
 
 @dataclass(slots=True)
@@ -131,7 +132,7 @@ def _table_labels(template: Template) -> frozenset[str]:
 
 def find_title(doc: Document) -> Title | None:
     """The title among the first blocks; a title wrapped over two lines (PDF, narrow Word columns) is joined."""
-    blocks = doc.blocks[:12]
+    blocks = doc.blocks[:TITLE_WINDOW]
     for i, b in enumerate(blocks):
         if b.cell is not None:
             continue
