@@ -65,6 +65,3 @@ class Document:
     format: str  # "text", "markdown", "docx", "pdf", "html"
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[str, Location]] = field(default_factory=list)  # reader remarks, e.g. unreadable glyphs
-
-    def source_line(self, block: Block) -> str:
-        return block.text

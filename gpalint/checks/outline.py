@@ -19,11 +19,10 @@ def run(rule, params, report):
     aspect, outline, blocks = params["aspect"], report.outline, report.doc.blocks
     order = [s.key for s in report.template.sections]
     if aspect == "missing":
-        found = [h for h in outline.headings]
         for spec in report.template.sections:
             if spec.key in outline.sections:
                 continue
-            later = [h for h in found if order.index(h.spec.key) > order.index(spec.key)]
+            later = [h for h in outline.headings if order.index(h.spec.key) > order.index(spec.key)]
             loc = blocks[later[0].index].location() if later else (
                 blocks[-1].location() if blocks else Location(1))
             yield diagnostic(rule, report, loc, key=spec.key, title=spec.title, expected=spec.heading)

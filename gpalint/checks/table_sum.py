@@ -28,8 +28,9 @@ def run(rule, params, report):
                 lines = [(rel.total, c, [(s, p, c) for s, p in rel.parts])
                          for c in table.active(spec.rows[rel.total].columns or spec.columns)]
             else:
+                needed = {rel.total, *(p for _, p in rel.parts)}
                 lines = [(r.key, rel.total, [(s, r.key, p) for s, p in rel.parts]) for r in spec.rows.values()
-                         if all(c in table.active(r.columns or spec.columns) for c in (rel.total, *(p for _, p in rel.parts)))]
+                         if needed <= set(table.active(r.columns or spec.columns))]
             for row, col, parts in lines:
                 cell = table.cells.get((row, col))
                 if cell is None or row in table.uncertain:

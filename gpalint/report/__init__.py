@@ -22,9 +22,6 @@ class Report:
     template_evidence: int = 0  # labels only the detected template has that the report uses (0: chosen or by year)
     cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
 
-    def section_text(self, key: str) -> list[int]:
-        return list(self.outline.section_blocks(key))
-
 
 def analyse(doc: Document, template: str = "auto", year: int | None = None) -> Report:
     normalised = norm("".join(b.text for b in doc.blocks))

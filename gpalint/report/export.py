@@ -9,17 +9,17 @@ from . import Report
 
 
 def _rows(report: Report):
-    for key, table in report.tables.items():
+    for table in report.tables.values():
         spec = table.spec
         for rk, row in spec.rows.items():
             for ck in table.active(row.columns or ()):
                 v = table.cells.get((rk, ck))
-                yield key, table, rk, ck, v
+                yield table, rk, ck, v
 
 
 def tables_json(report: Report) -> str:
     out = {"path": report.doc.path, "template": report.template.version, "year": report.year, "tables": []}
-    for key, table in report.tables.items():
+    for table in report.tables.values():
         spec = table.spec
         rows = []
         for rk, row in spec.rows.items():
@@ -41,7 +41,7 @@ def tables_csv(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["table", "row", "column", "value", "raw", "line", "column_no", "page", "problem"])
-    for key, table, rk, ck, v in _rows(report):
+    for table, rk, ck, v in _rows(report):
         spec = table.spec
         if v is None:
             w.writerow([spec.title, spec.row_label(rk) or spec.title, spec.columns[ck].label, "", "", "", "", "", "缺失"])

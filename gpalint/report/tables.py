@@ -225,12 +225,12 @@ class _Matcher:
                         return i
         if len(core) < 4 or (_PROSE.search(core) and len(core) > 30):
             return None  # too short to match loosely, or a sentence
+        from difflib import SequenceMatcher  # only for labels no exact rule recognised
         best, best_ratio = None, 0.0
         for i in window:
             for form in self.row_forms[i]:
                 if len(form) >= 4 and (core.startswith(form) or form.startswith(core)):
                     return i
-                from difflib import SequenceMatcher  # only for labels no exact rule recognised
                 r = SequenceMatcher(None, core, form).ratio()
                 if r > best_ratio:
                     best, best_ratio = i, r
