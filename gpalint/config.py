@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from .model import Severity
@@ -57,7 +57,7 @@ def find_config(start: Path) -> Path | None:
     return _find_in(start.parent if start.is_file() else start)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _find_in(directory: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = directory / name
@@ -149,12 +149,12 @@ def load_settings(config: Path | None) -> Settings:
     return Settings(**kwargs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _settings_in(directory: Path) -> Settings:
     return _load_cached(_find_in(directory))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(config: Path | None) -> Settings:
     return load_settings(config)
 

@@ -69,7 +69,7 @@ class Engine:
             self.compiled.append((rule, kind, kind.prepare(rule)))
 
     @classmethod
-    def load(cls, extra: tuple[Path, ...] = ()) -> "Engine":
+    def load(cls, extra: tuple[Path, ...] = ()) -> Engine:
         return cls(load_rules((RULES_DIR, *extra)))
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:

@@ -495,15 +495,15 @@ def _docx_placer(docx: _Docx, doc, loc):
         return para if para is not None and para.ok else None
 
     def place(edit: Edit) -> Change | None:
-        l = edit.location
-        if l.end_line not in (None, l.line) or any(c in edit.content for c in "\t\n\r\v\f"):
+        loc = edit.location
+        if loc.end_line not in (None, loc.line) or any(c in edit.content for c in "\t\n\r\v\f"):
             return None
-        para = paragraph(l.line)
+        para = paragraph(loc.line)
         if para is None:
             return None
-        start = l.column - 1
-        end = (l.end_column if l.end_column is not None else l.column) - 1
-        if l.line in cells:  # a table cell's text: its paragraphs stripped and joined; edits in the first only
+        start = loc.column - 1
+        end = (loc.end_column if loc.end_column is not None else loc.column) - 1
+        if loc.line in cells:  # a table cell's text: its paragraphs stripped and joined; edits in the first only
             first = para.text
             lead = len(first) - len(first.lstrip())
             if end > len(first.strip()):
@@ -512,7 +512,7 @@ def _docx_placer(docx: _Docx, doc, loc):
         span = para.span(start, end)
         if span is None:
             return None
-        return Change(l.line * _PARA + span[0], l.line * _PARA + span[1], edit.content, (l.line, span))
+        return Change(loc.line * _PARA + span[0], loc.line * _PARA + span[1], edit.content, (loc.line, span))
 
     return place, paragraph
 

@@ -32,7 +32,7 @@ class Location:
     page: int | None = None
     context: str | None = None
 
-    def with_context(self, context: str | None) -> "Location":
+    def with_context(self, context: str | None) -> Location:
         return Location(self.line, self.column, self.end_line, self.end_column, self.page, context)
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .model import Applicability, Severity
 from .tomlfile import RuleFileError, load_toml, save_cache
+
 
 def _rules_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "rules"  # a source checkout or an editable install
@@ -110,6 +111,6 @@ def load_rules(directories: tuple[Path, ...] = (RULES_DIR,)) -> dict[str, Rule]:
     return rules
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_rules() -> dict[str, Rule]:
     return load_rules()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import sys
 import zipfile
 from pathlib import Path
@@ -562,8 +563,8 @@ def build_layout_pdf(path: Path):
     c2 = bytearray(b"0.5 w\n")
     c2 += _text(72, 800, "Annual Report 2024", size=9)
     rows2 = [740, 710, 680]
-    for top, bottom in zip(rows2, rows2[1:]):
-        for x0, x1 in zip(xs, xs[1:]):
+    for top, bottom in itertools.pairwise(rows2):
+        for x0, x1 in itertools.pairwise(xs):
             c2 += f"{x0} {bottom} {x1 - x0} {top - bottom} re S\n".encode()
     c2 += _text(80, 720, "Item") + _text(280, 720, "Count") + _text(380, 720, "Note")
     c2 += _text(80, 690, "Other") + _text(280, 690, "5") + _text(380, 690, "x")

@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, need_corpus, seed
 
 from gpalint.cli import main
-
-from conftest import ROOT, need_corpus, seed
 
 CLEAN = ROOT / "examples" / "clean-report.txt"
 
@@ -111,12 +110,12 @@ def test_rule_and_rules(capsys):
 
 def test_extract_json_and_csv(capsys):
     need_corpus()
-    code, out, _ = run("extract", str(seed("001")), capsys=capsys)
+    _, out, _ = run("extract", str(seed("001")), capsys=capsys)
     data = json.loads(out)
     t3 = next(t for t in data["tables"] if t["table"] == "表三")
     row1 = next(r for r in t3["rows"] if r["key"] == "一")
     assert row1["values"]["自然人"] == 2 and row1["values"]["总计"] == 2 and row1["line"] == 94
-    code, out, _ = run("extract", "--format", "csv", str(seed("001")), capsys=capsys)
+    _code, out, _ = run("extract", "--format", "csv", str(seed("001")), capsys=capsys)
     rows = list(csv.DictReader(io.StringIO(out)))
     punish = [r for r in rows if r["row"] == "行政处罚"]
     assert punish[0]["value"] == "3" and punish[0]["line"] == "62"
@@ -140,11 +139,11 @@ def test_inline_suppression_and_unused(tmp_path, capsys):
     text = CLEAN.read_text(encoding="utf-8").replace("（七）总计\t3\t1\t0\t0\t0\t0\t4", "（七）总计\t3\t1\t0\t0\t0\t0\t5")
     p = tmp_path / "r.md"
     p.write_text(text.replace("（七）总计", "<!-- gpalint: ignore T103, T105 -->\n\t（七）总计", 1), encoding="utf-8")
-    code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
+    _, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
     codes = sorted(d["code"] for d in json.loads(out))
     assert "T103" not in codes and "T105" not in codes and "T104" in codes
     p.write_text(CLEAN.read_text(encoding="utf-8") + "\n<!-- gpalint: ignore D101 -->\n末行\n", encoding="utf-8")
-    code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
+    _code, out, _ = run("check", "--format", "json", str(p), capsys=capsys)
     data = json.loads(out)
     assert [d["code"] for d in data] == ["M103"] and "D101" in data[0]["message"]
 

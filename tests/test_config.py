@@ -143,7 +143,10 @@ def test_toml_syntax_error(tmp_path):
 
 # ── selection (ruff semantics) ─────────────────────────────────────────────────
 
-def _sel(code, settings=Settings(), select=None, ignore=(), extend=(), path="a.txt"):
+_DEFAULT = Settings()
+
+
+def _sel(code, settings=_DEFAULT, select=None, ignore=(), extend=(), path="a.txt"):
     return selected(code, Path(path), settings, None if select is None else list(select), list(ignore), list(extend))
 
 

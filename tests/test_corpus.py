@@ -3,13 +3,12 @@ findings a careful reviewer makes (read by eye; see the reasons beside each expe
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS, need_corpus, seed
 
 from gpalint.engine import Engine, Options
 from gpalint.readers import read
 from gpalint.report import analyse
 from gpalint.rules import builtin_rules
-
-from conftest import CORPUS, need_corpus, seed
 
 ENGINE = Engine(builtin_rules())
 
@@ -152,6 +151,7 @@ def test_full_103_narrative_contradicts_table_three():
 
 def test_a_long_run_of_glued_digits_is_unreadable_not_guessed():
     from conftest import ROOT
+
     from gpalint.readers.text import parse
     text = (ROOT / "examples" / "clean-report.txt").read_text(encoding="utf-8").replace(
         "一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4", "一、本年新收政府信息公开申请数量" + "1" * 40)

@@ -3,6 +3,7 @@ run level with nothing else in the package changed, PDFs left alone."""
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import re
 import shutil
@@ -14,12 +15,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, ROOT, need_corpus, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 import gpalint.fix as fix
-from conftest import CORPUS, ROOT, need_corpus, seed
 from gpalint.engine import Engine, Options
 from gpalint.fix import apply_text_fixes, choose, fix_file, fix_text
 from gpalint.model import Applicability, Edit, Location
@@ -122,7 +123,7 @@ def test_edits_land_on_the_characters_the_check_saw(text, markdown):
         pos = e
     rebuilt.append(text[pos:])
     assert new == "".join(rebuilt)
-    assert all(not (a[1] > b[0]) for a, b in zip(spans, spans[1:]))  # accepted edits never overlap
+    assert all(not (a[1] > b[0]) for a, b in itertools.pairwise(spans))  # accepted edits never overlap
 
 
 def test_overlapping_fixes_wait_for_the_next_round():

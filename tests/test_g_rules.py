@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import CORPUS, need_corpus, seed
+
 from gpalint.engine import Engine, Options
 from gpalint.fix import apply_text_fixes
 from gpalint.model import Applicability

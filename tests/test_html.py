@@ -1,13 +1,13 @@
 """Published web pages: real <table>s with rowspan/colspan, blank cells, locations in the HTML source."""
 from __future__ import annotations
 
+from conftest import CORPUS, need_corpus
+
 from gpalint.engine import Engine, Options
 from gpalint.readers import read
 from gpalint.readers.html import parse
 from gpalint.report import analyse
 from gpalint.rules import builtin_rules
-
-from conftest import CORPUS, need_corpus
 
 ENGINE = Engine(builtin_rules())
 

@@ -18,9 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, need_corpus, seed
 from lxml import etree
 
-from conftest import CORPUS, need_corpus, seed
 from gpalint.engine import Engine, Options
 from gpalint.fix import fix_file
 from gpalint.rules import builtin_rules
@@ -60,7 +60,7 @@ class TextReport:
         self.lines = [Line(t) for t in seed(n).read_text(encoding="utf-8").split("\n")]
 
     def save(self, path):
-        path.write_text("\n".join(l.text for l in self.lines), encoding="utf-8")
+        path.write_text("\n".join(ln.text for ln in self.lines), encoding="utf-8")
 
     def units(self):
         return list(self.lines)
@@ -75,14 +75,14 @@ class TextReport:
         return "\t" in u.text
 
     def loc(self, u):
-        return next(i for i, l in enumerate(self.lines) if l is u) + 1
+        return next(i for i, ln in enumerate(self.lines) if ln is u) + 1
 
     def top_level(self):
         return self.lines
 
     def remove(self, blocks):
         ids = {id(b) for b in blocks}
-        self.lines = [l for l in self.lines if id(l) not in ids]
+        self.lines = [ln for ln in self.lines if id(ln) not in ids]
 
     def insert_after(self, anchor, blocks):
         i = self.loc(anchor)
@@ -685,7 +685,7 @@ def _(doc):
 @case("G108 两个汉字之间的「，」→「,」")
 def _(doc):
     u = find(doc, lambda t: re.search(r"[\u4e00-\u9fa5]，[\u4e00-\u9fa5]", t), body(doc))
-    s, e = replace(doc, u, r"([\u4e00-\u9fa5])，([\u4e00-\u9fa5])", r"\1,\2", regex=True)
+    s, _e = replace(doc, u, r"([\u4e00-\u9fa5])，([\u4e00-\u9fa5])", r"\1,\2", regex=True)
     return Want({"G108"}, u, (s + 1, s + 2))
 
 
@@ -755,7 +755,7 @@ def key(d):
     return d.code, d.message
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def baseline(n, fmt, tmp):
     doc = (TextReport if fmt == "txt" else WordReport)(n)
     path = Path(tmp) / f"{n}_base.{fmt}"
@@ -926,7 +926,7 @@ def pdf_places(path, anchor):
                                                                                line_margin=0.5, boxes_flow=None)), 1):
         lines = []
 
-        def walk(o):
+        def walk(o, lines=lines):
             if isinstance(o, LTTextLine):
                 if o.get_text().strip():
                     lines.append(((o.y0 + o.y1) / 2, o.x0, o.y1 - o.y0, o.get_text()))
@@ -934,7 +934,7 @@ def pdf_places(path, anchor):
             for c in getattr(o, "_objs", None) or []:
                 walk(c)
         walk(page)
-        lines.sort(key=lambda l: (-l[0], l[1]))
+        lines.sort(key=lambda ln: (-ln[0], ln[1]))
         band, top, text, owner = 0, None, "", []
         for yc, _, h, t in lines:
             if top is None or top - yc > max(2.0, 0.4 * h):

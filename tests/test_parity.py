@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from conftest import CORPUS, need_corpus, seed
 
 from gpalint.engine import Engine, Options
 from gpalint.readers import read
 from gpalint.report import analyse
 from gpalint.rules import builtin_rules
-
-from conftest import CORPUS, need_corpus, seed
 
 ENGINE = Engine(builtin_rules())
 # G (typography) is excluded: the Word/PDF fixtures were rebuilt from the text, and PDF text extraction itself

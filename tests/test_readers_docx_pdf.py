@@ -17,8 +17,8 @@ from lxml import etree
 
 from gpalint.document import Block, Cell
 from gpalint.model import InputError
-from gpalint.readers import read
 from gpalint.readers import docx as docx_reader
+from gpalint.readers import read
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

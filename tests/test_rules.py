@@ -65,11 +65,11 @@ def test_unknown_kind_and_bad_params_are_reported(tmp_path):
     f = tmp_path / "T998.toml"
     f.write_text('code = "T998"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "nope"\n',
                  encoding="utf-8")
-    with pytest.raises(RuleFileError, match="check.kind"):
+    with pytest.raises(RuleFileError, match=r"check\.kind"):
         Engine({"T998": parse_rule(f)})
     f.write_text('code = "T998"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "pattern"\n'
                  'pattern = "(["\n', encoding="utf-8")
-    with pytest.raises(RuleFileError, match="check.pattern"):
+    with pytest.raises(RuleFileError, match=r"check\.pattern"):
         Engine({"T998": parse_rule(f)})
 
 

@@ -5,8 +5,21 @@ raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[
 """
 from __future__ import annotations
 
-from . import (compare, date_range, outline, pattern, reader_notes, required_text, sequence, signing_date, substitution,
-               table, table_sum, template_year, unused_suppression)
+from . import (
+               compare,
+               date_range,
+               outline,
+               pattern,
+               reader_notes,
+               required_text,
+               sequence,
+               signing_date,
+               substitution,
+               table,
+               table_sum,
+               template_year,
+               unused_suppression,
+)
 
 KINDS = {
     "outline": outline,

@@ -274,7 +274,7 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- styles and numbering
 class _Style:
-    __slots__ = ("name", "based_on", "outline", "num_id", "ilvl", "bold", "font", "kind")
+    __slots__ = ("based_on", "bold", "font", "ilvl", "kind", "name", "num_id", "outline")
 
     def __init__(self):
         self.name = ""
@@ -290,7 +290,7 @@ class _Style:
 class _Reader:
     def __init__(self, w: str, path: str):
         self.w = w
-        q = lambda tag: f"{{{w}}}{tag}"  # noqa: E731
+        q = lambda tag: f"{{{w}}}{tag}"
         self.q = q
         self.VAL = q("val")
         self.P, self.TBL, self.TR, self.TC = q("p"), q("tbl"), q("tr"), q("tc")
@@ -691,9 +691,8 @@ class _Reader:
                         t = el.tag
                         if t == GRIDSPAN:
                             span = max(1, _int(el.get(VAL)) or 1)
-                        elif t == VMERGE or t == HMERGE:
-                            if (el.get(VAL) or "continue") != "restart":
-                                skip = True  # continuation of a merged cell: blank in the grid
+                        elif t in (VMERGE, HMERGE) and (el.get(VAL) or "continue") != "restart":
+                            skip = True  # continuation of a merged cell: blank in the grid
                 nested: list[Block] = []
                 texts: list[str] = []
                 line = None

@@ -32,8 +32,7 @@ import re
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import (LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect, LTTextBox,
-                             LTTextLine)
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTImage, LTLine, LTRect, LTTextBox, LTTextLine
 
 from ..document import Block, Cell, Document
 from ..model import InputError, Location
@@ -59,7 +58,7 @@ def _is_cjk(ch: str) -> bool:
 class _Piece:
     """A run of characters of one text line that lies within one table cell (usually the whole line)."""
 
-    __slots__ = ("text", "x0", "x1", "y0", "y1", "cids", "cjk", "cjk_head", "other", "other_head", "band")
+    __slots__ = ("band", "cids", "cjk", "cjk_head", "other", "other_head", "text", "x0", "x1", "y0", "y1")
 
     def __init__(self):
         self.text = ""
@@ -89,7 +88,7 @@ class _Piece:
 
 
 class _Seg:
-    __slots__ = ("pos", "a", "b")  # horizontal: y, x0, x1 ; vertical: x, y0, y1
+    __slots__ = ("a", "b", "pos")  # horizontal: y, x0, x1 ; vertical: x, y0, y1
 
     def __init__(self, pos: float, a: float, b: float):
         self.pos, self.a, self.b = pos, a, b
@@ -710,7 +709,7 @@ def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, floa
         pg = b.page or 0
         if (g is not None and prev_index is not None and last is not None and last.cell is None
                 and last.page == b.page and prev_index in geometry and last.bold == b.bold):
-            px0, px1, ph = geometry[prev_index]
+            _px0, px1, ph = geometry[prev_index]
             full = px1 >= right[pg] - 1.5 * ph
             flush_left = g[0] <= left[pg] + 0.5 * g[2]
             if full and flush_left and not _HEADING_START.match(b.text) and not last.text.rstrip().endswith("。") \

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..document import Block, Document
 from .template import SectionSpec, Template, norm, split_numbering
@@ -60,7 +60,7 @@ class Outline:
         return range(s.start, s.end) if s else range(0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _titles(template: Template) -> tuple[dict[str, SectionSpec], dict[str, SectionSpec], re.Pattern]:
     exact = {norm(s.title): s for s in template.sections}
     variants = {norm(v): s for s in template.sections for v in s.variants}
@@ -125,7 +125,7 @@ def _is_table_label(words: str, template: Template) -> bool:
     return words in _table_labels(template)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table_labels(template: Template) -> frozenset[str]:
     return frozenset(split_numbering(r.label)[1] for t in template.tables.values() for r in t.rows.values())
 

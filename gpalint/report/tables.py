@@ -206,7 +206,7 @@ class _Matcher:
         return any(head.endswith(k) for k in self.known)
 
     def row(self, text: str, pos: int) -> int | None:
-        numbering, core = split_numbering(text)
+        _numbering, core = split_numbering(text)
         core = core.rstrip(":：")
         if not core:
             return None
@@ -456,7 +456,7 @@ def _solve_glued(spec: TableSpec, columns: list[str], slots, doc: Document):
         return None
     out = []
     for gi, part in solutions[0]:
-        t, a, _, s = groups[gi]
+        t, a, _, _s = groups[gi]
         offset = part[1]
         out.append((t, a + offset, a + offset + len(part[0]), int(part[0])))
     return out

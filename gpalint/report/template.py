@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from ..tomlfile import RuleFileError, load_toml, save_cache
-
 from ..rules import RULES_DIR
+from ..tomlfile import RuleFileError, load_toml, save_cache
 
 TEMPLATES_DIR = RULES_DIR / "templates"
 
@@ -210,7 +209,7 @@ def parse_template(path: Path) -> Template:
                     tuple(norm(s) for s in sig))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
     path = directory / f"{version}.toml"
     if not path.exists():
