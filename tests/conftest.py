@@ -1,10 +1,7 @@
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "tests" / "corpus"  # copied from tests/corpus; provenance in tests/corpus/README.md
 SEEDS = CORPUS / "seeds"
 
 
@@ -13,5 +10,5 @@ def seed(n: str) -> Path:
 
 
 def need_corpus():
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/corpus is not beside the checkout")
+    # The corpus ships with the repository: a missing corpus is a broken checkout, never a reason to skip.
+    assert SEEDS.is_dir(), f"the test corpus is missing: {SEEDS}"

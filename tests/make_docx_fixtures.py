@@ -5,8 +5,8 @@
 
 Every file is generated from code (python-docx plus a little raw WordprocessingML; the PDFs are written byte by
 byte), never edited by hand. The report-like .docx files are built from seed 001 of the shared corpus
-(``../shared/corpus`` beside the repository), reusing the corpus builder's parsing and table helpers
-(``../shared/corpus/fixtures/make_fixtures.py``), so their tables carry the seed's real numbers:
+(``tests/corpus`` beside the repository), reusing the corpus builder's parsing and table helpers
+(``tests/corpus/fixtures/make_fixtures.py``), so their tables carry the seed's real numbers:
 
   numbered_headings.docx   headings and the 1./2./… items of table 三 numbered by Word (w:numPr): "一、",
                            "（一）" and "1." are not in the paragraph text; level 1 by direct numPr + outlineLvl,
@@ -49,9 +49,9 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS_BUILDER = SHARED / "corpus" / "fixtures" / "make_fixtures.py"
-SEED = SHARED / "corpus" / "seeds" / "001_61f640e52d4e149d.txt"
+CORPUS = REPO / "tests" / "corpus"
+CORPUS_BUILDER = CORPUS / "fixtures" / "make_fixtures.py"
+SEED = CORPUS / "seeds" / "001_61f640e52d4e149d.txt"
 OUT = REPO / "tests" / "fixtures"
 FIXED_TIME = (2025, 1, 15, 9, 0, 0)  # zip entry dates, so regenerating gives identical bytes
 
@@ -59,7 +59,7 @@ FIXED_TIME = (2025, 1, 15, 9, 0, 0)  # zip entry dates, so regenerating gives id
 def load_corpus_builder():
     spec = importlib.util.spec_from_file_location("corpus_make_fixtures", CORPUS_BUILDER)
     if spec is None or not CORPUS_BUILDER.is_file():
-        sys.exit(f"cannot find {CORPUS_BUILDER}: ../shared/corpus must sit beside the repository")
+        sys.exit(f"cannot find {CORPUS_BUILDER}: tests/corpus is part of the repository")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

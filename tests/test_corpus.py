@@ -1,4 +1,4 @@
-"""The real reports of ../shared/corpus: every table of every seed recovered with the right numbers, and only the
+"""The real reports of tests/corpus: every table of every seed recovered with the right numbers, and only the
 findings a careful reviewer makes (read by eye; see the reasons beside each expectation)."""
 from __future__ import annotations
 

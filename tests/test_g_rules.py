@@ -1,5 +1,5 @@
 """The G rules (公文格式) on real report lines: each fires where the seeds are wrong, stays silent where they are right,
-and its fix gives the right text. Lines are read from ../shared/corpus, not copied, so a test fails if they change."""
+and its fix gives the right text. Lines are read from tests/corpus, not copied, so a test fails if they change."""
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,4 @@
-"""Defects injected one at a time into the real reports of ../shared/corpus, as a judge would: the seeds as text,
+"""Defects injected one at a time into the real reports of tests/corpus, as a judge would: the seeds as text,
 the fixtures as Word files (run text edited in place, everything else kept) and, for a few, the Word files exported
 to PDF. Each case asserts that the expected rule fires, at the line / paragraph / page line that was changed (and,
 for table cells, names the changed cell), and that nothing new besides it appears against the unmodified file.

@@ -1,6 +1,6 @@
 """The same report as .txt, .docx and .pdf: the same tables and the same findings.
 
-The fixtures in ../shared/corpus/fixtures are the seeds rebuilt as Word files (real tables with merged cells, two
+The fixtures in tests/corpus/fixtures are the seeds rebuilt as Word files (real tables with merged cells, two
 heading styles) and exported to PDF. Where a format genuinely differs it is excluded below, with the reason."""
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import yaml
 from pre_commit.clientlib import load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
-FAULTY = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds" / "003_0ab25f721fbf8f7b.txt"
+FAULTY = Path(__file__).resolve().parent / "corpus" / "seeds" / "003_0ab25f721fbf8f7b.txt"
 CLEAN = ROOT / "examples" / "clean-report.txt"
 # not part of what pre-commit would install: environments, caches, build output
 _SKIP_PARTS = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist"}

@@ -1,7 +1,7 @@
 """The Word and PDF readers: blocks, locations, tables and headings as the pipeline needs them, and one clear
 Chinese error for every file they cannot read.
 
-Corpus tests use ../shared/corpus (five real reports as .txt seeds, .docx and .pdf built from them); the files in
+Corpus tests use tests/corpus (copied from tests/corpus) (five real reports as .txt seeds, .docx and .pdf built from them); the files in
 tests/fixtures/ come from tests/make_docx_fixtures.py."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from gpalint.readers import read
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
-CORPUS = HERE.parent.parent / "shared" / "corpus"
+CORPUS = HERE / "corpus"
 SEEDS = ["000_93445c37e83f1c72", "001_61f640e52d4e149d", "002_f6d5d9399982572c", "003_0ab25f721fbf8f7b",
          "004_233be8da4349a759"]
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -35,8 +35,7 @@ _cache: dict[str, object] = {}
 
 def corpus(stem: str, ext: str) -> Path:
     path = CORPUS / ("seeds" if ext == "txt" else "fixtures") / f"{stem}.{ext}"
-    if not path.is_file():
-        pytest.skip(f"{path} is not there (../shared/corpus beside the checkout)")
+    assert path.is_file(), f"{path} is missing from tests/corpus"
     return path
 
 
