@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from ..model import Diagnostic, FileResult, Severity
 from ..rules import Rule
+from . import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The message part (after "::"), escaped as GitHub's toolkit does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part (after "::"), escaped as GitHub's toolkit does; other control characters made visible,
+    since the runner prints the annotation to the log."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

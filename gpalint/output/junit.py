@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Diagnostic, FileResult
 from ..rules import Rule
+from . import FILE_ERROR_CODE
 
 # characters XML 1.0 forbids; text pulled out of PDFs sometimes carries them, and one would make the report unreadable
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -38,12 +39,12 @@ def render(results: list[FileResult], rules: dict[str, Rule]) -> str:
     failed = sum(1 for r in results if r.diagnostics)
     errors = sum(1 for r in results if r.error)
     counts = {"tests": str(len(results)), "failures": str(failed), "errors": str(errors)}
-    root = ET.Element("testsuites", name="gpalint", **counts)
-    suite = ET.SubElement(root, "testsuite", name="gpalint", skipped="0", **counts)
+    root = ET.Element("testsuites", {"name": "gpalint", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "gpalint", "skipped": "0", **counts})
     for r in results:
         case = ET.SubElement(suite, "testcase", classname=_clean(r.path), name="gpalint", file=_clean(r.path))
         if r.error:
-            ET.SubElement(case, "error", message=_clean(r.error), type="InputError").text = _clean(r.error)
+            ET.SubElement(case, "error", message=_clean(r.error), type=FILE_ERROR_CODE).text = _clean(r.error)
         for d in r.diagnostics:
             failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} {d.message}"), type=d.code)
             failure.text = _clean(_failure_text(d))

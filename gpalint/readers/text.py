@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..document import Block, Document
 from ..model import InputError
+from ..oserrors import describe
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -62,7 +63,11 @@ def _plausible_utf16(data: bytes) -> str | None:
 
 def decode(data: bytes) -> tuple[str, str]:
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # a BOM promised an encoding the bytes break (a lone UTF-16 surrogate)
+        raise InputError(f"文件按字节顺序标记应为 {encoding.upper()} 编码，但第 {exc.start + 1} 个字节处的内容不符合"
+                         "这种编码：文件可能已损坏") from None
     if "\x00" in text or _looks_binary(text):
         raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
     return text, encoding
@@ -95,7 +100,7 @@ def read_decoded(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+        raise InputError(f"无法读取文件：{describe(exc)}") from None
     return decode(data)[0]
 
 
