@@ -452,13 +452,35 @@ def _output_target(output: str | None, files: list[Path], walked: set[Path]) -> 
     if mode is not None and any(f not in walked and _same_file(f, target) for f in files):
         raise CommandError(f"结果文件「{shown}」是要检查的文件之一，拒绝覆盖"
                            "（文件名以 - 开头时，请写在 -- 之后：gpalint check -- -文件名）")
-    if (mode is not None and not os.access(target, os.W_OK)) or not os.access(folder, os.W_OK | os.X_OK):
+    written_into = mode is not None and _written_into(target)
+    if (mode is not None and not os.access(target, os.W_OK)) or \
+            (not written_into and not os.access(folder, os.W_OK | os.X_OK)):
         raise CommandError(f"无法写入结果文件「{shown}」：没有写入权限")
     return target
 
 
+def _is_stdout(path: Path) -> bool:
+    try:
+        st, out = path.stat(), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):  # no such file, or stdout is not a real file (captured in tests)
+        return False
+    return (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino)
+
+
+def _written_into(path: Path) -> bool:
+    """Whether --output goes into the existing ``path`` rather than replacing it: a symbolic link (/dev/stdout, a
+    link the user keeps) or anything but a regular file (a pipe, /dev/null). Replacing those would take them away."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return stat.S_ISLNK(mode) or not stat.S_ISREG(mode)
+
+
 def _write(output: Path | None, fmt: str, text: str) -> None:
     text = encodable(text)
+    if output is not None and _is_stdout(output):  # -o /dev/stdout: opening it anew would truncate a redirected log
+        output = None
     if output is not None:
         try:
             write_atomically(output, text)
@@ -473,8 +495,13 @@ def _write(output: Path | None, fmt: str, text: str) -> None:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and os.replace: a reader of
-    ``path`` sees the old content or the new, never half a file; an existing file keeps its permissions."""
+    ``path`` sees the old content or the new, never half a file; an existing file keeps its permissions. A link,
+    a device or a pipe (``-o /dev/stdout``) is written into instead (see _written_into)."""
     import tempfile
+    if _written_into(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:

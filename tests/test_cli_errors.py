@@ -297,3 +297,40 @@ def test_read_only_output_is_refused_before_the_run(tmp_path, capsys, monkeypatc
     code, out, err = run("check", FAULTY, "-o", target, capsys=capsys)
     assert code == 2 and out == "" and "没有写入权限" in one_chinese_line(err)
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_output_to_a_pipe_is_written_into_not_replaced(tmp_path, capsys):
+    import threading
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, err = run("check", "--format", "json", FAULTY, "-o", fifo, capsys=capsys)
+    reader.join(timeout=60)
+    assert code == 1 and (out, err) == ("", "")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe (what -o /dev/stdout relies on)
+    assert received and json.loads(received[0])
+
+
+def test_output_through_a_symbolic_link_keeps_the_link(tmp_path, capsys):
+    # what `-o /dev/stdout` is when stdout is redirected to a file: a link to a regular file
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, _ = run("check", FAULTY, "-o", link, capsys=capsys)
+    assert code == 1 and link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs Linux /proc")
+def test_output_to_own_stdout_appends_to_a_redirected_log(tmp_path):
+    log = tmp_path / "ci.log"
+    with open(log, "w", encoding="utf-8") as f:
+        f.write("earlier step\n")
+        f.flush()
+        proc = subprocess.run([sys.executable, "-m", "gpalint", "check", str(CLEAN), "-o", "/proc/self/fd/1"],
+                              stdout=f, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert log.read_text(encoding="utf-8") == "earlier step\n全部通过：检查了 1 个文件，没有发现问题。\n"
