@@ -483,7 +483,7 @@ def _write(output: Path | None, fmt: str, text: str) -> None:
         output = None
     if output is not None:
         try:
-            write_atomically(output, text)
+            write_output(output, text)
         except OSError as exc:
             raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
     elif fmt == "text" and sys.stdout.isatty():
@@ -493,33 +493,15 @@ def _write(output: Path | None, fmt: str, text: str) -> None:
         sys.stdout.write(text)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and os.replace: a reader of
-    ``path`` sees the old content or the new, never half a file; an existing file keeps its permissions. A link,
-    a device or a pipe (``-o /dev/stdout``) is written into instead (see _written_into)."""
-    import tempfile
+def write_output(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically (a reader sees the old content or the new, never half a
+    file). A link, a device or a pipe (``-o /dev/stdout``) is written into instead (see _written_into)."""
     if _written_into(path):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        return
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    else:
+        from .atomic import replace_atomically
+        replace_atomically(path, text.encode("utf-8"))
 
 
 # ── rule / rules / extract ──────────────────────────────────────────────────────────────────────────────

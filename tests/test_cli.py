@@ -193,6 +193,11 @@ good = "六、其他需要报告的事项\\n咨询电话：0000-1234567。"
     assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
     code, out, _ = run("check", "--format", "sarif", str(tmp_path / "report.txt"), capsys=capsys)
     assert "第六部分应公布政务公开咨询电话" in out  # the outputs know the user's rule too
+    # a prefix is known when a rule of the rule set that applies has it
+    code, out, _ = run("check", "--select", "S9", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
+    assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
+    code, _, err = run("check", "--select", "S9", str(CLEAN), capsys=capsys)  # no extra rules apply to this one
+    assert code == 2 and "「S9」不是任何规则的代码或前缀" in err
 
 
 # ── issue 10: the command line a CI relies on ──────────────────────────────────
@@ -209,26 +214,6 @@ def test_empty_selector_list_is_an_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["check", "--select", ",", str(CLEAN)])
     assert exc.value.code == 2 and "应为逗号分隔的规则代码或前缀" in capsys.readouterr().err
-
-
-def test_a_prefix_is_known_when_an_extra_rule_has_it(tmp_path, capsys):
-    (tmp_path / "gpalint.toml").write_text('extra-rules = ["r"]\n', encoding="utf-8")
-    (tmp_path / "r").mkdir()
-    (tmp_path / "r" / "S901.toml").write_text('''code = "S901"
-name = "hotline"
-severity = "warning"
-summary = "第六部分应公布咨询电话"
-message = '「{scope}」没有写咨询电话'
-[check]
-kind = "required-text"
-scope = "section:六"
-patterns = ['咨询电话']
-''', encoding="utf-8")
-    (tmp_path / "report.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
-    code, out, _ = run("check", "--select", "S9", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
-    assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
-    code, _, err = run("check", "--select", "S9", str(CLEAN), capsys=capsys)  # no extra rules apply to this one
-    assert code == 2 and "「S9」不是任何规则的代码或前缀" in err
 
 
 @pytest.mark.parametrize("config,key", [
@@ -344,6 +329,8 @@ def test_help_is_chinese_with_examples_and_exit_codes(capsys, argv):
     (["check", "--bogus", "x.txt"], "无法识别的参数：--bogus（文件名以 - 开头时，请写在 -- 之后）"),
     (["rule"], "缺少必需的参数：代码"),
     (["chek"], "参数 命令：无效的取值 'chek'"),
+    (["check", "--ex"], "选项 --ex 有歧义，可能是：--extend-select, --exit-zero"),
+    (["check", "--fix=3"], "参数 --fix：不接受值 '3'"),
     (["check", "--jobs", "many"], "参数 --jobs/-j：「many」不是进程数"),
     (["check", "--year", "24"], "参数 --year：「24」不是年份：应为 2008 至 2100 之间的四位数年份"),
     (["check", "--year", "2200"], "「2200」不是年份"),
