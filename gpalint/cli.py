@@ -30,7 +30,7 @@ def _codes(text: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="gpalint", description="政府信息公开工作年度报告检查工具（国办公开办函〔2021〕30号格式）")
     p.add_argument("--version", action="version", version=f"gpalint {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{check,rule,rules,extract}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{check,rule,rules,extract,test-rules}", parser_class=_Parser)
     c = sub.add_parser("check", help="检查报告（文件或目录）")
     c.add_argument("paths", nargs="*", default=["."], help="文件或目录（递归查找 .txt .md .docx .pdf .html）")
     c.add_argument("--format", choices=FORMATS, default="text")
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("file")
     e.add_argument("--format", choices=("json", "csv"), default="json")
     e.add_argument("--template", default="auto")
+    add_test_rules_parser(sub)
     return p
 
 
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(args.format)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "test-rules":
+            return cmd_test_rules(args.directory)
         build_parser().print_help()
         return EXIT_ERROR
     except RuleFileError as exc:
@@ -277,6 +280,21 @@ def cmd_extract(args) -> int:
         return EXIT_ERROR
     sys.stdout.write(tables_json(report) if args.format == "json" else tables_csv(report))
     return EXIT_CLEAN
+
+
+# ── test-rules ──────────────────────────────────────────────────────────────────────────────────────────
+
+def add_test_rules_parser(sub) -> None:
+    t = sub.add_parser("test-rules", help="运行规则文件中的示例（内置规则目录，或本省规则目录）")
+    t.add_argument("directory", type=Path, help="规则目录（如 rules/ 或本省的 extra-rules 目录）")
+
+
+def cmd_test_rules(directory: Path) -> int:
+    """Exit 0 when every example passes, 1 when one fails; a bad folder or rule file is a RuleFileError (exit 2)."""
+    from .ruletest import report
+    text, passed = report(directory)
+    sys.stdout.write(text)
+    return EXIT_CLEAN if passed else EXIT_FINDINGS
 
 
 if __name__ == "__main__":  # pragma: no cover

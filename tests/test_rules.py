@@ -1,29 +1,17 @@
-"""Every rule file's own examples: the bad case fires, the good case is silent, the fixed text is what fixing gives."""
+"""Every rule file's own examples, run by the same runner as `gpalint test-rules` (gpalint/ruletest.py), and the
+validation of rule files and of their examples."""
 from __future__ import annotations
 
 import pytest
 
 from gpalint.engine import Engine, Options
-from gpalint.readers.text import parse
 from gpalint.rules import FAMILIES, RULES_DIR, builtin_rules, parse_rule
+from gpalint.ruletest import check_example
 from gpalint.tomlfile import RuleFileError
 
 RULES = builtin_rules()
 ENGINE = Engine(RULES)
 CASES = [(code, i, ex) for code, r in RULES.items() for i, ex in enumerate(r.examples)]
-
-
-def example_document(text: str):
-    """Examples are report fragments as text, or as HTML when the rule is about real table cells."""
-    if text.lstrip().startswith("<"):
-        from gpalint.readers.html import parse as parse_html
-        return parse_html(text, "example.html")
-    return parse(text, "example.txt")
-
-
-def check(code: str, text: str):
-    _, diags = ENGINE.check_document(example_document(text), Options(select=[code]))
-    return [d for d in diags if d.code == code]
 
 
 def test_every_rule_has_examples_and_docs():
@@ -38,18 +26,9 @@ def test_every_rule_has_examples_and_docs():
             assert any("fixed" in e for e in rule.examples), f"{code} is fixable but has no fixed example"
 
 
-@pytest.mark.parametrize("code,i,example", CASES, ids=[f"{c}-{i}" for c, i, _ in CASES])
+@pytest.mark.parametrize("code,i,example", CASES, ids=[f"{c}-{i + 1}" for c, i, _ in CASES])
 def test_example(code, i, example):
-    if "bad" in example:
-        found = check(code, example["bad"])
-        assert found, f"{code}: the bad example did not fire"
-        for d in found:
-            assert d.message and "{" not in d.message, d.message  # every message field was filled
-    if "good" in example:
-        assert check(code, example["good"]) == [], f"{code}: the good example fired"
-    if "fixed" in example:
-        from gpalint.fix import apply_text_fixes
-        assert apply_text_fixes(ENGINE, example["bad"], Options(select=[code]), unsafe=True) == example["fixed"]
+    assert check_example(ENGINE, RULES[code], example) == []
 
 
 def test_malformed_rule_file_names_file_and_key(tmp_path):
