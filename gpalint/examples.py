@@ -133,3 +133,13 @@ def _parse_one(path: Path, at: str, raw: dict, base_folders: tuple[Path, ...]) -
             raise RuleFileError(path, f"{at}.message", "应为文本，或每个问题一段文本的列表")
         example["message"] = message
     return example
+
+
+def edits_text(example: dict[str, Any], key: str) -> str | None:
+    """How the docs show a text written as replacements of a base: the base's name and each replacement; None when
+    the text was written out in full."""
+    edits = example.get("edits", {}).get(key)
+    if edits is None:
+        return None
+    head = f"（基础文本 rules/bases/{example['base']}.txt" + ("，改动如下）" if edits else "，不作改动）")
+    return "\n".join([head, *(f"把「{old}」\n改为「{new}」" for old, new in edits)])
