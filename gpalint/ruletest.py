@@ -47,6 +47,10 @@ def _listing(found: list[Diagnostic]) -> str:
     return "；".join(f"第 {d.location.line} 行「{d.message}」" for d in found)
 
 
+def _numbers(numbers: list[int]) -> str:
+    return "、".join(map(str, numbers))
+
+
 def _diff(expected: str, actual: str) -> str:
     lines = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "fixed（应为）", "实际修复结果", lineterm="", n=0)
     return "\n".join(lines)
@@ -63,8 +67,9 @@ def check_example(engine: Engine, rule: Rule, example: dict[str, Any]) -> list[s
             problems.append("bad 没有报出问题")
         elif count is not None and len(found) != count:
             problems.append(f"bad 应报出 {count} 个问题，实际 {len(found)} 个：{_listing(found)}")
-        if found and lines is not None and [d.location.line for d in found] != lines:
-            problems.append(f"bad 的问题应在第 {lines} 行，实际在第 {[d.location.line for d in found]} 行")
+        actual = [d.location.line for d in found]
+        if found and lines is not None and actual != lines:
+            problems.append(f"bad 的问题应在第 {_numbers(lines)} 行，实际在第 {_numbers(actual)} 行")
         unfilled = [d for d in found if "{" in d.message or not d.message]
         if unfilled:
             problems.append(f"消息中有未填写的占位符：{_listing(unfilled)}")

@@ -2,11 +2,17 @@
 validation of rule files and of their examples."""
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
 import pytest
 
+from gpalint.cli import main
 from gpalint.engine import Engine, Options
 from gpalint.rules import FAMILIES, RULES_DIR, builtin_rules, parse_rule
-from gpalint.ruletest import check_example
+from gpalint.ruletest import check_example, example_document
 from gpalint.tomlfile import RuleFileError
 
 RULES = builtin_rules()
@@ -24,6 +30,8 @@ def test_every_rule_has_examples_and_docs():
         assert rule.family in FAMILIES
         if rule.fix:
             assert any("fixed" in e for e in rule.examples), f"{code} is fixable but has no fixed example"
+        if rule.kind != "reader-notes":  # every rule states how many findings its bad case gives
+            assert any("bad" in e and "count" in e for e in rule.examples), f"{code} has no bad example with count"
 
 
 @pytest.mark.parametrize("code,i,example", CASES, ids=[f"{c}-{i + 1}" for c, i, _ in CASES])
@@ -67,3 +75,117 @@ def test_unreadable_pdf_glyphs_are_reported():
     _, diags = ENGINE.check_document(doc, Options(select=["M106"]))
     assert diags and all(d.code == "M106" and d.location.page for d in diags)
     assert any("无法识别的字形" in d.message for d in diags)
+
+
+# ── gpalint test-rules and the example keys ─────────────────────────────────────────────────────────────
+
+PROVINCE = Path(__file__).parent / "fixtures" / "province-rules"
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+def test_test_rules_passes_on_the_builtin_rules():
+    code, out = run_cli("test-rules", str(RULES_DIR))
+    assert code == 0 and out.startswith(f"全部通过：{len(RULES)} 条规则的 {len(CASES)} 个示例")
+
+
+def test_test_rules_runs_a_provinces_own_rules_with_its_own_base(tmp_path):
+    code, out = run_cli("test-rules", str(PROVINCE))
+    assert (code, out) == (0, "全部通过：2 条规则的 3 个示例。\n")
+
+
+def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(PROVINCE, folder)
+    path = folder / "G901.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    head, _, tail = text.rpartition(old)  # the last occurrence: good comes last in G901's example
+    path.write_text(head + new + tail, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("count = 1\nlines = [10]\n", "count = 2\n", "G901 示例 1：bad 应报出 2 个问题，实际 1 个：第 10 行「三级标题编号不连续：「3.」应为「2.」」"),
+    ("lines = [10]", "lines = [9]", "G901 示例 1：bad 的问题应在第 9 行，实际在第 10 行"),
+    ('message = "「3.」应为「2.」"', 'message = "「3.」应为「4.」"', "G901 示例 1：消息应包含「「3.」应为「4.」」"),
+    ('"（二）依申请公开\\n1.受理\\n2.答复\\n"]]\ngood', '"（二）依申请公开\\n1.受理\\n4.答复\\n"]]\ngood',
+     "G901 示例 1：修复 bad 的结果与 fixed 不同：\n--- fixed（应为）\n+++ 实际修复结果\n@@ -10 +10 @@\n-4.答复\n+2.答复"),
+    ('"（二）依申请公开\\n1.受理\\n2.答复\\n"]]\n', '"（二）依申请公开\\n1.受理\\n5.答复\\n"]]\n',
+     "G901 示例 1：good 不应报出问题，实际 1 个：第 10 行「三级标题编号不连续：「5.」应为「2.」」"),
+])
+def test_a_broken_example_fails_with_rule_example_and_difference(tmp_path, old, new, expected):
+    folder = broken_copy(tmp_path, old, new)
+    code, out = run_cli("test-rules", str(folder))
+    assert code == 1
+    assert f"{folder / 'G901.toml'}: {expected}" in out
+    assert out.endswith("2 条规则的 3 个示例中，1 个未通过。\n")
+
+
+def test_test_rules_bad_input_exits_2(tmp_path):
+    assert run_cli("test-rules", str(tmp_path / "nope"))[0] == 2
+    code, out = run_cli("test-rules", str(tmp_path))
+    assert code == 2 and "没有规则文件" in out
+    folder = broken_copy(tmp_path, "count = 1", "cout = 1")
+    code, out = run_cli("test-rules", str(folder))
+    assert code == 2 and "G901.toml" in out and "examples[0].cout" in out
+
+
+HEAD = 'code = "T997"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "table"\n'
+
+
+@pytest.mark.parametrize("example,key,problem", [
+    ('bad = "x"\ncounts = 1', "examples[0].counts", "不是示例的键"),
+    ('base = "nope"\ngood = []', "examples[0].base", "没有名为「nope」的基础文本"),
+    ('base = 3\ngood = []', "examples[0].base", "应为基础文本的名字"),
+    ('good = [["a", "b"]]', "examples[0].good", "需要先用 base"),
+    ('base = "report"\ngood = [["a"]]', "examples[0].good", "替换对的列表"),
+    ('base = "report"\nbad = [["不在报告里的话", "b"]]', "examples[0].bad[0]", "「不在报告里的话」不在基础文本「report」中"),
+    ('base = "report"\nbad = [["政府信息", "b"]]', "examples[0].bad[0]", "出现 17 次，应只出现一次"),
+    ('good = "x"\ncount = 1', "examples[0].count", "只能与 bad 一起使用"),
+    ('good = "x"\nfixed = "x"', "examples[0].fixed", "只能与 bad 一起使用"),
+    ('bad = "x"\ncount = 0', "examples[0].count", "应为正整数"),
+    ('bad = "x"\ncount = true', "examples[0].count", "应为正整数"),
+    ('bad = "x"\ncount = 2\nlines = [1]', "examples[0].lines", "与 count = 2 不符"),
+    ('bad = "x"\nlines = [0]', "examples[0].lines", "行号"),
+    ('bad = "x"\ncount = 1\nmessage = ["a", "b"]', "examples[0].message", "与 count = 1 不符"),
+    ('bad = "x"\nmessage = 3', "examples[0].message", "应为文本"),
+    ('note = "只有说明"', "examples[0]", "至少有 bad 或 good"),
+])
+def test_example_keys_are_validated_naming_file_and_key(tmp_path, example, key, problem):
+    path = tmp_path / "T997.toml"
+    path.write_text(f"{HEAD}[[examples]]\n{example}\n", encoding="utf-8")
+    with pytest.raises(RuleFileError) as exc:
+        parse_rule(path)
+    assert str(exc.value).startswith(f"{path}：「{key}」") and problem in str(exc.value)
+
+
+def test_replacements_apply_in_order_to_the_base(tmp_path):
+    path = tmp_path / "T997.toml"
+    path.write_text(f'{HEAD}[[examples]]\nbase = "report"\ngood = []\n'
+                    'bad = [["申请4件", "申请5件"], ["申请5件，均已", "申请6件，均已"]]\n', encoding="utf-8")
+    [example] = parse_rule(path).examples
+    base = (RULES_DIR / "bases" / "report.txt").read_text(encoding="utf-8")
+    assert example["good"] == base and example["bad"] == base.replace("申请4件", "申请6件")
+    assert example["edits"]["bad"] == [("申请4件", "申请5件"), ("申请5件，均已", "申请6件，均已")]
+
+
+@pytest.mark.parametrize("base", sorted(p.stem for p in (RULES_DIR / "bases").glob("*.txt")))
+def test_the_shared_bases_are_clean(base):
+    # an example that edits a base owes its findings to its edits alone
+    text = (RULES_DIR / "bases" / f"{base}.txt").read_text(encoding="utf-8")
+    _, diags = ENGINE.check_document(example_document(text), Options())
+    assert diags == []
+
+
+def test_docs_show_a_base_example_as_its_replacements():
+    from gpalint.output.rulesdoc import rule_markdown
+    text = rule_markdown(RULES["T103"])
+    assert ("不符合：\n\n```text\n（基础文本 rules/bases/report.txt，改动如下）\n"
+            "把「（七）总计\t3\t1\t0\t0\t0\t0\t4」\n改为「（七）总计\t3\t1\t0\t0\t0\t0\t5」\n```") in text
+    assert "符合：\n\n```text\n（基础文本 rules/bases/report.txt，不作改动）\n```" in text
