@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Write the snapshots of `gpalint check` on the sample reports in examples/ (text, JSON and SARIF, under
+tests/snapshots/) and the sample output in README.md, which is cut from the text snapshot of faulty-report.txt; with
+--check, exit 1 when any of them is out of date (tests/test_snapshots.py fails then too).
+
+Snapshots are normalised so they do not depend on the machine: the checkout's path is written <root>, the version
+<version>, and the SARIF rule descriptors keep only their id and level (their documentation is docs/rules.md's).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # runs from a checkout without installing gpalint
+
+from gpalint import __version__  # noqa: E402
+from gpalint.cli import main  # noqa: E402
+
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+REPORTS = ("clean-report.txt", "faulty-report.txt", "faulty-report.md", "faulty-report.docx", "faulty-report.pdf")
+FORMATS = {"text": "txt", "json": "json", "sarif": "sarif"}
+README = ROOT / "README.md"
+START, END = "<!-- sample-output:start -->", "<!-- sample-output:end -->"
+SAMPLE = "faulty-report.txt"
+SAMPLE_CODES = ("G101", "C101", "T103", "F101")  # the README shows these findings of the sample, and the summary
+
+
+def normalise(text: str, fmt: str) -> str:
+    text = text.replace(ROOT.as_uri(), "<root>").replace(str(ROOT), "<root>")
+    if fmt != "sarif":
+        return text
+    data = json.loads(text)
+    for run in data["runs"]:
+        driver = run["tool"]["driver"]
+        driver["version"] = driver["version"].replace(__version__, "<version>")
+        driver["rules"] = [{"id": r["id"], "level": r["defaultConfiguration"]["level"]} for r in driver["rules"]]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def check_output(report: str, fmt: str) -> str:
+    """What `gpalint check examples/REPORT --format FMT` writes, run from the checkout's root, normalised."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "out")
+        cwd = Path.cwd()
+        os.chdir(ROOT)
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                main(["check", f"examples/{report}", "--format", fmt, "--output", str(out), "--no-progress"])
+        finally:
+            os.chdir(cwd)
+        return normalise(out.read_text(encoding="utf-8"), fmt)
+
+
+def snapshots() -> dict[Path, str]:
+    return {SNAPSHOTS / f"{report}.{suffix}": check_output(report, fmt)
+            for report in REPORTS for fmt, suffix in FORMATS.items()}
+
+
+def sample(text: str) -> str:
+    """The README's abridged sample: the findings of SAMPLE_CODES and the summary line of the text output."""
+    blocks = text.rstrip("\n").split("\n\n")
+    kept = [b for b in blocks[:-1] if b.split(": ", 2)[1].split()[0] in SAMPLE_CODES]
+    return "\n\n".join([*kept, blocks[-1]])
+
+
+def readme_text(snapshot: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n```\n{sample(snapshot)}\n```\n{END}{tail}"
+
+
+def targets() -> dict[Path, str]:
+    out = snapshots()
+    out[README] = readme_text(out[SNAPSHOTS / f"{SAMPLE}.txt"])
+    return out
+
+
+def main_(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="只检查快照和 README 的示例输出是否最新，不写入")
+    args = parser.parse_args(argv)
+    stale = 0
+    for target, text in targets().items():
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            print(f"{target.relative_to(ROOT)} 已过期：请运行 python scripts/update_snapshots.py", file=sys.stderr)
+            stale = 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+        print(f"已写入 {target.relative_to(ROOT)}")
+    return stale
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
