@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -105,18 +106,21 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     path = folder / "G901.toml"
     text = path.read_text(encoding="utf-8")
     assert old in text
-    head, _, tail = text.rpartition(old)  # the last occurrence: good comes last in G901's example
-    path.write_text(head + new + tail, encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return folder
+
+
+GOOD = '\n        ["（二）依申请公开\\n", "（二）依申请公开\\n1.受理\\n'  # good's second replacement (indented 8)
+FIXED = '\n         ["（二）依申请公开\\n", "（二）依申请公开\\n1.受理\\n'  # fixed's (indented 9)
 
 
 @pytest.mark.parametrize("old,new,expected", [
     ("count = 1\nlines = [10]\n", "count = 2\n", "G901 示例 1：bad 应报出 2 个问题，实际 1 个：第 10 行「三级标题编号不连续：「3.」应为「2.」」"),
     ("lines = [10]", "lines = [9]", "G901 示例 1：bad 的问题应在第 9 行，实际在第 10 行"),
     ('message = "「3.」应为「2.」"', 'message = "「3.」应为「4.」"', "G901 示例 1：消息应包含「「3.」应为「4.」」"),
-    ('"（二）依申请公开\\n1.受理\\n2.答复\\n"]]\ngood', '"（二）依申请公开\\n1.受理\\n4.答复\\n"]]\ngood',
+    (FIXED + "2.答复", FIXED + "4.答复",
      "G901 示例 1：修复 bad 的结果与 fixed 不同：\n--- fixed（应为）\n+++ 实际修复结果\n@@ -10 +10 @@\n-4.答复\n+2.答复"),
-    ('"（二）依申请公开\\n1.受理\\n2.答复\\n"]]\n', '"（二）依申请公开\\n1.受理\\n5.答复\\n"]]\n',
+    (GOOD + "2.答复", GOOD + "5.答复",
      "G901 示例 1：good 不应报出问题，实际 1 个：第 10 行「三级标题编号不连续：「5.」应为「2.」」"),
 ])
 def test_a_broken_example_fails_with_rule_example_and_difference(tmp_path, old, new, expected):
@@ -189,3 +193,10 @@ def test_docs_show_a_base_example_as_its_replacements():
     assert ("不符合：\n\n```text\n（基础文本 rules/bases/report.txt，改动如下）\n"
             "把「（七）总计\t3\t1\t0\t0\t0\t0\t4」\n改为「（七）总计\t3\t1\t0\t0\t0\t0\t5」\n```") in text
     assert "符合：\n\n```text\n（基础文本 rules/bases/report.txt，不作改动）\n```" in text
+
+
+def test_the_readme_rule_of_a_province_passes_test_rules(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    [rule] = re.findall(r'```toml\n(code = "S901".*?)```', readme, re.S)
+    (tmp_path / "S901.toml").write_text(rule, encoding="utf-8")
+    assert run_cli("test-rules", str(tmp_path)) == (0, "全部通过：1 条规则的 2 个示例。\n")
