@@ -19,9 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # runs from a checkout without installing gpalint
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from gen_rules_doc import write_or_check  # noqa: E402
 
 from gpalint import __version__  # noqa: E402
-from gpalint.cli import main  # noqa: E402
+from gpalint.cli import main as gpalint_main  # noqa: E402
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 REPORTS = ("clean-report.txt", "faulty-report.txt", "faulty-report.md", "faulty-report.docx", "faulty-report.pdf")
@@ -52,7 +55,7 @@ def check_output(report: str, fmt: str) -> str:
         os.chdir(ROOT)
         try:
             with contextlib.redirect_stderr(io.StringIO()):
-                main(["check", f"examples/{report}", "--format", fmt, "--output", str(out), "--no-progress"])
+                gpalint_main(["check", f"examples/{report}", "--format", fmt, "--output", str(out), "--no-progress"])
         finally:
             os.chdir(cwd)
         return normalise(out.read_text(encoding="utf-8"), fmt)
@@ -83,24 +86,12 @@ def targets() -> dict[Path, str]:
     return out
 
 
-def main_(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="只检查快照和 README 的示例输出是否最新，不写入")
     args = parser.parse_args(argv)
-    stale = 0
-    for target, text in targets().items():
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current == text:
-            continue
-        if args.check:
-            print(f"{target.relative_to(ROOT)} 已过期：请运行 python scripts/update_snapshots.py", file=sys.stderr)
-            stale = 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
-        print(f"已写入 {target.relative_to(ROOT)}")
-    return stale
+    return write_or_check(targets(), args.check, "python scripts/update_snapshots.py")
 
 
 if __name__ == "__main__":
-    sys.exit(main_())
+    sys.exit(main())
