@@ -3,6 +3,7 @@ validation of rule files and of their examples."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
 import shutil
@@ -12,6 +13,7 @@ import pytest
 
 from gpalint.cli import main
 from gpalint.engine import Engine, Options
+from gpalint.model import Applicability
 from gpalint.rules import FAMILIES, RULES_DIR, builtin_rules, parse_rule
 from gpalint.ruletest import check_example, example_document
 from gpalint.tomlfile import RuleFileError
@@ -31,8 +33,8 @@ def test_every_rule_has_examples_and_docs():
         assert rule.family in FAMILIES
         if rule.fix:
             assert any("fixed" in e for e in rule.examples), f"{code} is fixable but has no fixed example"
-        if rule.kind != "reader-notes":  # every rule states how many findings its bad case gives
-            assert any("bad" in e and "count" in e for e in rule.examples), f"{code} has no bad example with count"
+        for i, e in enumerate(rule.examples, 1):  # every bad case states how many findings it gives
+            assert "bad" not in e or "count" in e, f"{code} example {i}: a bad text without count"
 
 
 @pytest.mark.parametrize("code,i,example", CASES, ids=[f"{c}-{i + 1}" for c, i, _ in CASES])
@@ -200,3 +202,10 @@ def test_the_readme_rule_of_a_province_passes_test_rules(tmp_path):
     [rule] = re.findall(r'```toml\n(code = "S901".*?)```', readme, re.S)
     (tmp_path / "S901.toml").write_text(rule, encoding="utf-8")
     assert run_cli("test-rules", str(tmp_path)) == (0, "全部通过：1 条规则的 2 个示例。\n")
+
+
+def test_an_unsafe_fix_that_plain_fix_applies_is_a_failure():
+    # G101's fix is safe, so plain --fix applies it: declared unsafe, the rule would break its promise
+    rule = RULES["G101"]
+    problems = check_example(ENGINE, dataclasses.replace(rule, fix=Applicability.UNSAFE), rule.examples[0])
+    assert problems == ["这是不安全的修复，只用 --fix（不加 --unsafe-fixes）时不应改动文本"]
