@@ -8,7 +8,8 @@ that fixing ``bad`` gives (``fixed``) for fixable rules. What ``bad`` must give 
 - ``message``: a string every finding's message contains, or a list of strings, one per finding in order.
 
 Instead of pasting a whole report, an example may start from a shared base text: ``base = "report"`` names
-``bases/report.txt`` (looked up in a ``bases/`` folder beside the rule file, then among the built-in bases), and
+``bases/report.txt`` (looked up in a ``bases/`` folder beside the rule file, then among the built-in bases:
+``report``, a complete clean report, and ``outline``, the six headings with no text under them), and
 ``bad``, ``good`` or ``fixed`` may then be a list of replacements ``[["old", "new"], …]`` applied to the base in
 order, each ``old`` occurring exactly once where it is applied; ``[]`` is the base unchanged. The parsed example
 keeps the resolved texts under ``bad``/``good``/``fixed`` and the replacements under ``edits``.
