@@ -5,7 +5,8 @@ that fixing ``bad`` gives (``fixed``) for fixable rules. What ``bad`` must give 
 
 - ``count``: how many findings of this rule ``bad`` gives (without it: at least one);
 - ``lines``: their line numbers in ``bad``, in order (line 1 is the first line of the text);
-- ``message``: a string every finding's message contains, or a list of strings, one per finding in order.
+- ``message``: a string every finding's message contains, or a list of strings, one per finding in order (so
+  the list says how many findings there are, too).
 
 Instead of pasting a whole report, an example may start from a shared base text: ``base = "report"`` names
 ``bases/report.txt`` (looked up in a ``bases/`` folder beside the rule file, then among the built-in bases:

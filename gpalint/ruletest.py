@@ -63,6 +63,8 @@ def check_example(engine: Engine, rule: Rule, example: dict[str, Any]) -> list[s
     if bad is not None:
         found = findings(engine, rule.code, bad)
         count, lines, message = example.get("count"), example.get("lines"), example.get("message")
+        if count is None and isinstance(message, list):  # one string per finding: as many findings as strings
+            count = len(message)
         if not found:
             problems.append("bad 没有报出问题")
         elif count is not None and len(found) != count:

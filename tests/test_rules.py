@@ -218,3 +218,10 @@ def test_an_unsafe_fix_that_plain_fix_applies_is_a_failure():
     rule = RULES["G101"]
     problems = check_example(ENGINE, dataclasses.replace(rule, fix=Applicability.UNSAFE), rule.examples[0])
     assert problems == ["这是不安全的修复，只用 --fix（不加 --unsafe-fixes）时不应改动文本"]
+
+
+def test_a_message_list_counts_the_findings(tmp_path):
+    folder = broken_copy(tmp_path, 'count = 1\nlines = [10]\nmessage = "「3.」应为「2.」"',
+                         'message = ["「3.」应为「2.」", "「4.」应为「3.」"]')
+    code, out = run_cli("test-rules", str(folder))
+    assert code == 1 and "G901 示例 1：bad 应报出 2 个问题，实际 1 个" in out
