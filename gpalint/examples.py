@@ -32,8 +32,12 @@ Edits = list[tuple[str, str]]
 def _read_base(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except FileNotFoundError:
         return None
+    except UnicodeDecodeError:
+        raise RuleFileError(path, "文件", "不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise RuleFileError(path, "文件", f"无法读取：{exc.strerror or exc}") from None
 
 
 def base_text(name: str, folders: tuple[Path, ...]) -> str | None:

@@ -225,3 +225,12 @@ def test_a_message_list_counts_the_findings(tmp_path):
                          'message = ["「3.」应为「2.」", "「4.」应为「3.」"]')
     code, out = run_cli("test-rules", str(folder))
     assert code == 1 and "G901 示例 1：bad 应报出 2 个问题，实际 1 个" in out
+
+
+def test_an_unreadable_base_is_named(tmp_path):
+    (tmp_path / "bases").mkdir()
+    (tmp_path / "bases" / "gbk.txt").write_bytes("一、总体情况".encode("gbk"))
+    path = tmp_path / "T997.toml"
+    path.write_text(f'{HEAD}[[examples]]\nbase = "gbk"\ngood = []\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"gbk\.txt：「文件」不是 UTF-8 编码的文本"):
+        parse_rule(path)
