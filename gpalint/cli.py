@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.positionals.add_argument("file", metavar="文件", help="一份报告")
     e.options.add_argument("--format", choices=("json", "csv"), default="json", help="输出格式")
     e.options.add_argument("--template", type=_template, default="auto", metavar="版本", help="模板版本：auto、2021、2019")
+    add_test_rules_parser(sub)
     return p
 
 
@@ -185,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(args.format)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "test-rules":
+            return cmd_test_rules(args.directory)
         build_parser().print_help()
         return EXIT_ERROR
     except RuleFileError as exc:
@@ -556,6 +559,22 @@ def cmd_extract(args) -> int:
         return EXIT_ERROR
     _write(None, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
     return EXIT_CLEAN
+
+
+# ── test-rules ──────────────────────────────────────────────────────────────────────────────────────────
+
+def add_test_rules_parser(sub) -> None:
+    t = sub.add_parser("test-rules", help="运行规则文件中的示例（内置规则目录，或本省规则目录）",
+                       description="运行规则文件中的示例：bad 应报告、good 应通过、fixed 为修复结果。")
+    t.positionals.add_argument("directory", type=Path, metavar="目录", help="规则目录（如 rules/ 或本省的 extra-rules 目录）")
+
+
+def cmd_test_rules(directory: Path) -> int:
+    """Exit 0 when every example passes, 1 when one fails; a bad folder or rule file is a RuleFileError (exit 2)."""
+    from .ruletest import report
+    text, passed = report(directory)
+    sys.stdout.write(text)
+    return EXIT_CLEAN if passed else EXIT_FINDINGS
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .examples import parse_examples
 from .model import Applicability, Severity
 from .tomlfile import RuleFileError, load_toml, save_cache
 
@@ -37,7 +38,7 @@ class Rule:
     hint: str = ""
     why: str = ""  # docs.why: why it matters
     source: str = ""  # docs.source: the template clause or regulation
-    examples: list[dict] = field(default_factory=list)  # {"bad": …, "good": …, "fixed": …}
+    examples: list[dict] = field(default_factory=list)  # {"bad": …, "good": …, "fixed": …}: see examples.py
     templates: tuple[str, ...] = ()  # template versions it applies to; empty: all
     path: Path | None = None
 
@@ -81,13 +82,7 @@ def parse_rule(path: Path, cached: bool = False) -> Rule:
     docs = data.get("docs", {})
     if not isinstance(docs, dict):
         raise RuleFileError(path, "docs", "应为表（[docs]）")
-    examples = data.get("examples", [])
-    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
-        raise RuleFileError(path, "examples", "应为表数组（[[examples]]）")
-    for i, e in enumerate(examples):
-        extra = set(e) - {"bad", "good", "fixed", "note"}
-        if extra:
-            raise RuleFileError(path, f"examples[{i}].{sorted(extra)[0]}", "只能用 bad、good、fixed、note")
+    examples = parse_examples(path, data.get("examples", []), (path.parent / "bases", RULES_DIR / "bases"))
     params = {k: v for k, v in check.items() if k != "kind"}
     return Rule(code=code, name=need("name"), family=family, severity=severity, summary=need("summary"),
                 message=need("message"), kind=kind, params=params,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..examples import edits_text
 from ..model import Applicability
 from ..rules import FAMILIES, Rule
 
@@ -47,8 +48,8 @@ def rule_markdown(rule: Rule, level: int = 3) -> str:
         if example.get("note"):
             lines += ["", example["note"].strip()]
         for key, label in _EXAMPLE_LABELS:
-            if key in example:
-                lines += ["", f"{label}：", "", _fence(example[key])]
+            if key in example:  # a text written as replacements of a base text is shown as those replacements
+                lines += ["", f"{label}：", "", _fence(edits_text(example, key) or example[key])]
     return "\n".join(lines) + "\n"
 
 
