@@ -16,7 +16,7 @@ def prepare(rule):
 
 
 def run(rule, params, report):
-    aspect, outline, blocks = params["aspect"], report.outline, report.doc.blocks
+    aspect, outline, blocks = params["aspect"], report.outline, report.blocks
     order = [s.key for s in report.template.sections]
     if aspect == "missing":
         for spec in report.template.sections:

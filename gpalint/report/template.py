@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -125,11 +126,23 @@ class Template:
     name: str
     first_year: int | None
     last_year: int | None
-    signature: tuple[str, ...]
     sections: list[SectionSpec]
     tables: dict[str, TableSpec]
     path: Path
-    _signature_norm: tuple[str, ...] = field(default=())
+
+    @property
+    def labels(self) -> list[frozenset[str]]:
+        """Each label the template's sections and tables use, as the set of its normalised forms (label and
+        variants; row labels without their numbering)."""
+        out = [frozenset(norm(f) for f in (s.title, *s.variants)) for s in self.sections]
+        for table in self.tables.values():
+            out += [frozenset(split_numbering(f)[1] for f in (r.label, *r.variants) if f) for r in table.rows.values()]
+            out += [frozenset(norm(f) for f in (c.label, *c.variants)) for c in table.columns.values()]
+            out += [frozenset((norm(h),)) for h in table.headers]
+        return out
+
+    def in_force(self, year: int | None) -> bool:
+        return year is not None and (self.first_year or 0) <= year <= (self.last_year or 9999)
 
 
 def _require(data: dict, key: str, kind, path: Path, where: str = ""):
@@ -195,49 +208,97 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
     return spec
 
 
-def parse_template(path: Path) -> Template:
-    data = load_toml(path, cached=path.parent == TEMPLATES_DIR)
-    sections = []
+_TOP_KEYS = ("version", "name", "first_year", "last_year", "sections", "tables")
+_SECTION_KEY = re.compile(r"^[一二三四五六七八九十]{1,3}$")
+MIN_DISTINGUISHING = 4  # characters: a shorter label (其他, 小计) turns up in any report's prose
+
+
+def parse_template(path: Path, cached: bool = False) -> Template:
+    data = load_toml(path, cached=cached)
+    unknown = sorted(set(data) - set(_TOP_KEYS))
+    if unknown:
+        raise RuleFileError(path, unknown[0], f"不是模板文件的键；可用的键：{'、'.join(_TOP_KEYS)}")
+    sections: list[SectionSpec] = []
     for i, s in enumerate(_require(data, "sections", list, path)):
-        sections.append(SectionSpec(_require(s, "key", str, path, f"sections[{i}]."),
-                                    _require(s, "title", str, path, f"sections[{i}]."),
+        key = _require(s, "key", str, path, f"sections[{i}].")
+        if not _SECTION_KEY.match(key):
+            raise RuleFileError(path, f"sections[{i}].key", "应为章节的汉字序号，如 \"一\"、\"七\"")
+        if any(key == other.key for other in sections):
+            raise RuleFileError(path, f"sections[{i}].key", f"章节「{key}」重复")
+        sections.append(SectionSpec(key, _require(s, "title", str, path, f"sections[{i}]."),
                                     tuple(s.get("variants", ())), s.get("table")))
     tables = {k: _parse_table(k, v, path) for k, v in _require(data, "tables", dict, path).items()}
-    sig = tuple(data.get("signature", ()))
     return Template(str(_require(data, "version", str, path)), _require(data, "name", str, path),
-                    data.get("first_year"), data.get("last_year"), sig, sections, tables, path,
-                    tuple(norm(s) for s in sig))
+                    data.get("first_year"), data.get("last_year"), sections, tables, path)
+
+
+class Templates:
+    """The templates one run knows — the built-in ones and the configuration's ``extra-templates`` — and what tells
+    them apart.
+
+    A template's distinguishing labels are derived from the label sets of all of them: its labels that some other
+    template lacks (a label another template contains as part of a longer label, 处理决定数量 in
+    本年处理决定数量, does not count: a report of that template contains it too). A report follows the template
+    whose distinguishing labels it uses the largest share of, so a newer template that adds a few labels to an
+    older one is told apart from it both ways: the newer one's report uses all of both templates' labels, the
+    older one's misses the newer labels.
+    """
+
+    def __init__(self, templates: list[Template]):
+        self.by_version = {t.version: t for t in sorted(templates, key=lambda t: t.version)}
+        # in order of first appearance: 一 … 六 of the built-in templates, then any further ones (七 …)
+        self.section_keys = tuple(dict.fromkeys(s.key for t in self.by_version.values() for s in t.sections))
+        self.distinguishing = {t.version: _distinguishing(t, [o for o in self.by_version.values() if o is not t])
+                               for t in self.by_version.values()}
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(self.by_version.values())
+
+    def get(self, version: str) -> Template:
+        template = self.by_version.get(version)
+        if template is None:
+            raise RuleFileError(TEMPLATES_DIR, "template",
+                                f"没有名为「{version}」的模板；可用：{'、'.join(self.by_version)}")
+        return template
+
+    def detect(self, normalised_text: str, year: int | None) -> tuple[Template, int]:
+        """The template whose distinguishing labels the report uses the largest share of, and how many of them it
+        uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest of them)."""
+        best: Template | None = None
+        best_score: tuple[float, int, int] = (-1.0, -1, -1)
+        for t in self:
+            labels = self.distinguishing[t.version]
+            found = sum(1 for forms in labels if any(f in normalised_text for f in forms))
+            in_force = (t.first_year or 0) if t.in_force(year) else -1
+            score = (found / len(labels) if labels else 0.0, found, in_force)
+            if score > best_score:
+                best, best_score = t, score
+        assert best is not None, "rules/templates is empty"
+        return best, best_score[1]
+
+
+def _distinguishing(template: Template, others: list[Template]) -> list[frozenset[str]]:
+    """The labels of ``template`` (each as its set of forms) that at least one of ``others`` does not have."""
+    other_forms = [[f for forms in o.labels for f in forms] for o in others]
+    out = []
+    for label in template.labels:
+        forms = frozenset(f for f in label if len(f) >= MIN_DISTINGUISHING)
+        if forms and forms not in out and any(not any(f in g for f in forms for g in fs) for fs in other_forms):
+            out.append(forms)
+    return out
 
 
 @cache
-def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
-    path = directory / f"{version}.toml"
-    if not path.exists():
-        raise RuleFileError(path, "template", f"没有名为「{version}」的模板")
-    template = parse_template(path)
+def load_templates(extra: tuple[Path, ...] = ()) -> Templates:
+    """The built-in templates and those of the ``extra`` folders; a version may be defined only once."""
+    templates: dict[str, Template] = {}
+    for directory in (TEMPLATES_DIR, *extra):
+        if not directory.is_dir():
+            raise RuleFileError(directory, "extra-templates", "不是一个目录")
+        for path in sorted(directory.glob("*.toml")):
+            t = parse_template(path, cached=directory == TEMPLATES_DIR)
+            if t.version in templates:
+                raise RuleFileError(path, "version", f"模板「{t.version}」与 {templates[t.version].path} 重复")
+            templates[t.version] = t
     save_cache()
-    return template
-
-
-def available_templates(directory: Path = TEMPLATES_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.toml"))
-
-
-def detect_template(normalised_text: str, year: int | None, directory: Path = TEMPLATES_DIR) -> Template:
-    """The template whose signature labels the report uses most; ties go to the one in force for ``year``."""
-    return detect_template_hits(normalised_text, year, directory)[0]
-
-
-def detect_template_hits(normalised_text: str, year: int | None,
-                         directory: Path = TEMPLATES_DIR) -> tuple[Template, int]:
-    """detect_template, and how many of the chosen template's own labels the report uses (0: chosen by year)."""
-    best, best_score = None, (-1, -1)
-    for version in available_templates(directory):
-        t = load_template(version, directory)
-        hits = sum(1 for s in t._signature_norm if s in normalised_text)
-        in_force = int(year is not None and (t.first_year or 0) <= year <= (t.last_year or 9999))
-        score = (hits, in_force)
-        if score > best_score:
-            best, best_score = t, score
-    assert best is not None, "rules/templates is empty"
-    return best, best_score[0]
+    return Templates(list(templates.values()))

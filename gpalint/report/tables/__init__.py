@@ -1,0 +1,9 @@
+"""The template's tables, recovered from any layout: the model (model.py), the tokens a table region is cut into
+(tokens.py), the solver for digits glued together (glued.py), and the recovery itself (recovery.py)."""
+from __future__ import annotations
+
+from .model import Issue, Table, Value
+from .recovery import recover_tables
+from .tokens import parse_value
+
+__all__ = ["Issue", "Table", "Value", "parse_value", "recover_tables"]
