@@ -124,16 +124,21 @@ def _options(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
-    return options, tuple(settings.extra_rules)
+    return options, _extras(settings)
+
+
+def _extras(settings) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The configuration's extra-rules and extra-templates folders: what an engine is built from."""
+    return tuple(settings.extra_rules), tuple(settings.extra_templates)
 
 
 _ENGINES: dict = {}
 
 
-def _engine(extra: tuple[Path, ...]):
+def _engine(extra: tuple[tuple[Path, ...], tuple[Path, ...]]):
     from .engine import Engine
     if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
+        _ENGINES[extra] = Engine.load(*extra)
     return _ENGINES[extra]
 
 
@@ -230,7 +235,7 @@ def _write(args, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return _engine(_extras(settings_for(Path.cwd() / "_"))).rules
 
 
 def cmd_rule(code: str) -> int:
@@ -267,11 +272,14 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
+    from .config import settings_for
     from .readers import read
     from .report import analyse
     from .report.export import tables_csv, tables_json
+    from .report.template import load_templates
     try:
-        report = analyse(read(args.file), args.template)
+        templates = load_templates(tuple(settings_for(Path(args.file)).extra_templates))
+        report = analyse(read(args.file), args.template, templates=templates)
     except InputError as exc:
         sys.stderr.write(f"{args.file}: 错误：{exc}\n")
         return EXIT_ERROR

@@ -170,8 +170,8 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
     subheadings: list[tuple[int, str, str]] = []
     for i, b in enumerate(blocks):
         text = b.text.strip().lstrip("#").strip()  # Markdown marks that reached a PDF or Word file as text
-        if not text or b.cell is not None or "\t" in text:
-            continue
+        if not text or b.cell is not None or ("\t" in text and len(text) <= MAX_HEADING):
+            continue  # a tab: a table row (in a long block, only a heading at its very start counts, below)
         if len(text) > MAX_HEADING:
             text = text[:MAX_HEADING + 10]
             if not titles.numbered.match(text):

@@ -120,6 +120,18 @@ class SectionSpec:
         return f"{self.key}、{self.title}"
 
 
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A template label, as looked for in a report's normalised text."""
+
+    forms: frozenset[str]  # normalised: the label and its variants
+    row: bool = False  # a table row label: it counts only with a number after it (prose names the same things)
+
+    def pattern(self) -> str:
+        forms = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        return f"(?:{forms})" + (r"(?=[+-]?\d)" if self.row else "")
+
+
 @dataclass(slots=True, eq=False)  # hashed by identity: compiled matchers are cached per template
 class Template:
     version: str
@@ -131,14 +143,15 @@ class Template:
     path: Path
 
     @property
-    def labels(self) -> list[frozenset[str]]:
-        """Each label the template's sections and tables use, as the set of its normalised forms (label and
-        variants; row labels without their numbering)."""
-        out = [frozenset(norm(f) for f in (s.title, *s.variants)) for s in self.sections]
+    def labels(self) -> list[Label]:
+        """Each label of the template's sections and tables: headings with their number (七、政务新媒体建设情况),
+        row labels without theirs, column labels and headers; each with its variants."""
+        out = [Label(frozenset(norm(f"{s.key}、{t}") for t in (s.title, *s.variants))) for s in self.sections]
         for table in self.tables.values():
-            out += [frozenset(split_numbering(f)[1] for f in (r.label, *r.variants) if f) for r in table.rows.values()]
-            out += [frozenset(norm(f) for f in (c.label, *c.variants)) for c in table.columns.values()]
-            out += [frozenset((norm(h),)) for h in table.headers]
+            out += [Label(frozenset(split_numbering(f)[1] for f in (r.label, *r.variants) if f), row=True)
+                    for r in table.rows.values()]
+            out += [Label(frozenset(norm(f) for f in (c.label, *c.variants))) for c in table.columns.values()]
+            out += [Label(frozenset((norm(h),))) for h in table.headers]
         return out
 
     def in_force(self, year: int | None) -> bool:
@@ -239,17 +252,22 @@ class Templates:
     A template's distinguishing labels are derived from the label sets of all of them: its labels that some other
     template lacks (a label another template contains as part of a longer label, 处理决定数量 in
     本年处理决定数量, does not count: a report of that template contains it too). A report follows the template
-    whose distinguishing labels it uses the largest share of, so a newer template that adds a few labels to an
-    older one is told apart from it both ways: the newer one's report uses all of both templates' labels, the
-    older one's misses the newer labels.
+    that lacks the fewest of the distinguishing labels the report uses, and among those the one whose own
+    distinguishing labels it uses the largest share of. So a newer template that adds a few labels to an older one
+    is told apart from it both ways: a report of the newer one uses labels the older one lacks (even when it
+    leaves out a new section), a report of the older one misses a share of the newer one's labels.
     """
 
     def __init__(self, templates: list[Template]):
         self.by_version = {t.version: t for t in sorted(templates, key=lambda t: t.version)}
         # in order of first appearance: 一 … 六 of the built-in templates, then any further ones (七 …)
         self.section_keys = tuple(dict.fromkeys(s.key for t in self.by_version.values() for s in t.sections))
-        self.distinguishing = {t.version: _distinguishing(t, [o for o in self.by_version.values() if o is not t])
-                               for t in self.by_version.values()}
+        forms = {t.version: [f for label in t.labels for f in label.forms] for t in self}
+        self.distinguishing = {t.version: _distinguishing(t, [forms[o.version] for o in self if o is not t])
+                               for t in self}
+        self._all = list(dict.fromkeys(label for labels in self.distinguishing.values() for label in labels))
+        self._finders = [re.compile(label.pattern()) for label in self._all]
+        self._lacks = {t.version: {label for label in self._all if not _has(forms[t.version], label)} for t in self}
 
     def __iter__(self) -> Iterator[Template]:
         return iter(self.by_version.values())
@@ -262,30 +280,37 @@ class Templates:
         return template
 
     def detect(self, normalised_text: str, year: int | None) -> tuple[Template, int]:
-        """The template whose distinguishing labels the report uses the largest share of, and how many of them it
-        uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest of them)."""
+        """The template the report's labels point to (see the class), and how many of its distinguishing labels
+        the report uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest)."""
+        used = {label for label, finder in zip(self._all, self._finders) if finder.search(normalised_text)}
         best: Template | None = None
-        best_score: tuple[float, int, int] = (-1.0, -1, -1)
+        best_score: tuple[int, float, int, int] = (-(1 << 30), -1.0, -1, -1)
         for t in self:
-            labels = self.distinguishing[t.version]
-            found = sum(1 for forms in labels if any(f in normalised_text for f in forms))
+            own = self.distinguishing[t.version]
+            found = sum(1 for label in own if label in used)
+            lacked = len(used & self._lacks[t.version])
             in_force = (t.first_year or 0) if t.in_force(year) else -1
-            score = (found / len(labels) if labels else 0.0, found, in_force)
+            score = (-lacked, found / len(own) if own else 0.0, found, in_force)
             if score > best_score:
                 best, best_score = t, score
         assert best is not None, "rules/templates is empty"
-        return best, best_score[1]
+        return best, best_score[2]
 
 
-def _distinguishing(template: Template, others: list[Template]) -> list[frozenset[str]]:
-    """The labels of ``template`` (each as its set of forms) that at least one of ``others`` does not have."""
-    other_forms = [[f for forms in o.labels for f in forms] for o in others]
-    out = []
+def _distinguishing(template: Template, others: list[list[str]]) -> list[Label]:
+    """The labels of ``template`` that at least one of the other templates (their label forms) does not have."""
+    out: list[Label] = []
     for label in template.labels:
-        forms = frozenset(f for f in label if len(f) >= MIN_DISTINGUISHING)
-        if forms and forms not in out and any(not any(f in g for f in forms for g in fs) for fs in other_forms):
-            out.append(forms)
+        forms = frozenset(f for f in label.forms if len(f) >= MIN_DISTINGUISHING)
+        if forms and any(not _has(o, Label(forms)) for o in others) and Label(forms, label.row) not in out:
+            out.append(Label(forms, label.row))
     return out
+
+
+def _has(forms: list[str], label: Label) -> bool:
+    """Whether a report of the template with label ``forms`` contains ``label``: one of its forms is (part of)
+    one of them."""
+    return any(f in g for f in label.forms for g in forms)
 
 
 @cache
