@@ -1,4 +1,4 @@
-"""kind = "outline": the six sections — missing, out of order, duplicated, wrongly numbered, worded differently.
+"""kind = "outline": the template's sections — missing, out of order, duplicated, wrongly numbered, worded differently.
 
 Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording".
 Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}.

@@ -4,6 +4,5 @@ from __future__ import annotations
 
 from .model import Issue, Table, Value
 from .recovery import recover_tables
-from .tokens import parse_value
 
-__all__ = ["Issue", "Table", "Value", "parse_value", "recover_tables"]
+__all__ = ["Issue", "Table", "Value", "recover_tables"]
