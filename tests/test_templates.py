@@ -86,6 +86,11 @@ def test_the_2027_report_is_detected_as_2027_and_its_new_row_read(layout):
     assert findings == []
 
 
+def test_a_sequence_rule_without_scopes_counts_in_the_seventh_section_too():
+    _, findings = check(report_2027("一是开设政务新媒体账号3个。三是建立值班制度。"))
+    assert findings == [("G111", "列举编号不连续：「一是」之后是「三是」，应为「二是」")]
+
+
 def test_the_2027_format_in_an_earlier_year_is_reported_as_not_in_force():
     _, findings = check(report_2027(year=2025))
     assert [c for c, _ in findings] == ["M108"]
