@@ -77,6 +77,14 @@ def test_a_2027_report_is_checked_by_the_2027_template_and_its_section_rule(conf
     }
 
 
+def test_worker_processes_load_the_extra_templates_too(configured, capsys):
+    for n in range(16):  # enough files for the process pool
+        (configured / f"r{n:02}.txt").write_text(report_2027("持续做好政务新媒体的日常维护。"), encoding="utf-8")
+    code = main(["check", "--format", "json", "--no-progress", "--jobs", "2", str(configured)])
+    assert code == 1
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == ["S901"] * 16
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_the_2027_report_is_detected_as_2027_and_its_new_row_read(layout):
     report, findings = check(LAYOUTS[layout](report_2027()))
@@ -198,6 +206,7 @@ TEMPLATE_2021 = (ROOT / "rules" / "templates" / "2021.toml").read_text(encoding=
     (lambda t: 'signature = ["本年制发件数"]\n' + t, "signature", "不是模板文件的键"),
     (lambda t: t.replace('{ key = "六"', '{ key = "6"'), "sections[5].key", "汉字序号"),
     (lambda t: t.replace('{ key = "六"', '{ key = "五"'), "sections[5].key", "重复"),
+    (lambda t: t.replace('[tables."四"]', '[tables."八"]'), "tables.八", "没有章节「八」"),
 ])
 def test_template_file_errors_name_the_key(tmp_path, change, key, problem):
     path = write(tmp_path / "2030.toml", change(TEMPLATE_2021))

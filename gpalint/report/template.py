@@ -241,6 +241,9 @@ def parse_template(path: Path, cached: bool = False) -> Template:
         sections.append(SectionSpec(key, _require(s, "title", str, path, f"sections[{i}]."),
                                     tuple(s.get("variants", ())), s.get("table")))
     tables = {k: _parse_table(k, v, path) for k, v in _require(data, "tables", dict, path).items()}
+    for k in tables:
+        if not any(k == s.key for s in sections):  # a table is read from its section
+            raise RuleFileError(path, f"tables.{k}", f"表格的键应为它所在章节的序号；模板中没有章节「{k}」")
     return Template(str(_require(data, "version", str, path)), _require(data, "name", str, path),
                     data.get("first_year"), data.get("last_year"), sections, tables, path)
 
