@@ -97,8 +97,10 @@ def _year(text: str) -> int:
 
 
 def _template(text: str) -> str:
-    from .config import templates_available
-    allowed = ["auto", *templates_available()]
+    # the built-in templates and those of the configuration that applies here (its extra-templates)
+    from .config import settings_for
+    from .report.template import load_templates
+    allowed = ["auto", *load_templates(tuple(settings_for(Path.cwd() / "_").extra_templates)).by_version]
     if text not in allowed:
         raise argparse.ArgumentTypeError(f"没有模板「{text}」：可用 {'、'.join(allowed)}")
     return text
@@ -277,16 +279,21 @@ def _options(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
-    return options, tuple(settings.extra_rules)
+    return options, _extras(settings)
+
+
+def _extras(settings) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The configuration's extra-rules and extra-templates folders: what an engine is built from."""
+    return tuple(settings.extra_rules), tuple(settings.extra_templates)
 
 
 _ENGINES: dict = {}
 
 
-def _engine(extra: tuple[Path, ...]):
+def _engine(extra: tuple[tuple[Path, ...], tuple[Path, ...]]):
     from .engine import Engine
     if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
+        _ENGINES[extra] = Engine.load(*extra)
     return _ENGINES[extra]
 
 
@@ -400,7 +407,7 @@ def _check_selectors(args, files: list[Path]) -> dict:
         configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
     rules: dict = {}
     for settings in configs:
-        known = _engine(tuple(settings.extra_rules)).rules
+        known = _engine(_extras(settings)).rules
         rules.update(known)
         if settings.config_path is None:
             continue
@@ -512,7 +519,7 @@ def write_output(path: Path, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return _engine(_extras(settings_for(Path.cwd() / "_"))).rules
 
 
 def cmd_rule(code: str) -> int:
@@ -549,11 +556,14 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
+    from .config import settings_for
     from .readers import read
     from .report import analyse
     from .report.export import tables_csv, tables_json
+    from .report.template import load_templates
     try:
-        report = analyse(read(args.file), args.template)
+        templates = load_templates(tuple(settings_for(Path(args.file)).extra_templates))
+        report = analyse(read(args.file), args.template, templates=templates)
     except InputError as exc:
         _say(f"{display_path(args.file)}: 错误：{exc}")
         return EXIT_ERROR

@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from .model import Severity
-from .rules import RULES_DIR
+from .report.template import load_templates
 from .tomlfile import RuleFileError, load_toml
 
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules")
+        "extra-rules", "extra-templates")
 _SELECTOR = re.compile(r"^(?:ALL|[STDFCGM]\d{0,3})$")
 _SELECTOR_HELP = "应为规则代码或前缀：S T D F C G M 之一，可后跟一至三位数字（如 T、T1、T103），或 ALL"
 
@@ -37,6 +37,7 @@ class Settings:
     year: int | None = None
     severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
     extra_rules: list[Path] = field(default_factory=list)  # absolute folders of user rule files
+    extra_templates: list[Path] = field(default_factory=list)  # absolute folders of user template files
     config_path: Path | None = None
 
 
@@ -64,10 +65,6 @@ def _find_in(directory: Path) -> Path | None:
         if candidate.is_file() and _configures(candidate):
             return candidate
     return None if directory.parent == directory else _find_in(directory.parent)
-
-
-def templates_available() -> list[str]:
-    return sorted(p.stem for p in (RULES_DIR / "templates").glob("*.toml"))
 
 
 def load_settings(config: Path | None) -> Settings:
@@ -114,8 +111,17 @@ def load_settings(config: Path | None) -> Settings:
         fail("exclude", "应为文件通配符的列表（相对于配置文件所在目录），如 [\"README.md\", \"附件/*\"]")
     kwargs["exclude"] = list(exclude)
 
+    for key in ("extra-rules", "extra-templates"):
+        extra = data.get(key, [])
+        if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
+            fail(key, f"应为目录路径的列表（相对于配置文件所在目录），如 [\"my-{key.split('-')[1]}\"]")
+        kwargs[key.replace("-", "_")] = [(base / p).resolve() for p in extra]
+        for given, folder in zip(extra, kwargs[key.replace("-", "_")]):
+            if not folder.is_dir():
+                fail(key, f"「{given}」不是一个目录（相对于 {base}）")
+
     if "template" in data:
-        allowed = ["auto", *templates_available()]
+        allowed = ["auto", *load_templates(tuple(kwargs["extra_templates"])).by_version]
         if data["template"] not in allowed:
             fail("template", f"只能是 {'、'.join(allowed)}")
         kwargs["template"] = data["template"]
@@ -137,14 +143,6 @@ def load_settings(config: Path | None) -> Settings:
             fail(f"severity.{code}", "只能是 error、warning 或 info")
         severity[code] = Severity(level)
     kwargs["severity"] = severity
-
-    extra = data.get("extra-rules", [])
-    if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
-        fail("extra-rules", "应为目录路径的列表（相对于配置文件所在目录），如 [\"my-rules\"]")
-    kwargs["extra_rules"] = [(base / p).resolve() for p in extra]
-    for given, folder in zip(extra, kwargs["extra_rules"]):
-        if not folder.is_dir():
-            fail("extra-rules", f"「{given}」不是一个目录（相对于 {base}）")
 
     return Settings(**kwargs)
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from . import suppress
 from .checks import KINDS
+from .checks.base import check_sections
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
+from .report.template import Templates, load_templates
 from .rules import RULES_DIR, Rule, load_rules
 from .tomlfile import RuleFileError
 
@@ -59,18 +61,21 @@ class Options:
 class Engine:
     """Compiled rules. Build one per run (or per configuration), then check any number of documents."""
 
-    def __init__(self, rules: dict[str, Rule]):
+    def __init__(self, rules: dict[str, Rule], templates: Templates | None = None):
         self.rules = rules
+        self.templates = templates or load_templates()
         self.compiled = []
         for rule in rules.values():
             kind = KINDS.get(rule.kind)
             if kind is None:
                 raise RuleFileError(rule.path, "check.kind", f"未知的检查类型「{rule.kind}」；可用：{'、'.join(KINDS)}")
             self.compiled.append((rule, kind, kind.prepare(rule)))
+            check_sections(rule, self.templates.section_keys)
 
     @classmethod
-    def load(cls, extra: tuple[Path, ...] = ()) -> Engine:
-        return cls(load_rules((RULES_DIR, *extra)))
+    def load(cls, extra: tuple[Path, ...] = (), extra_templates: tuple[Path, ...] = ()) -> Engine:
+        """The built-in rules and templates, and those of the user's extra-rules and extra-templates folders."""
+        return cls(load_rules((RULES_DIR, *extra)), load_templates(extra_templates))
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -100,7 +105,7 @@ class Engine:
         return out
 
     def check_document(self, doc: Document, options: Options) -> tuple[Report, list[Diagnostic]]:
-        report = analyse(doc, options.template, options.year)
+        report = analyse(doc, options.template, options.year, self.templates)
         return report, self.check_report(report, options)
 
     def check_path(self, path: str | Path, options: Options) -> FileResult:

@@ -10,7 +10,7 @@ from ..report import Report
 from ..rules import Rule
 from ..tomlfile import RuleFileError
 
-SCOPES = ("document", "title", "body") + tuple(f"section:{k}" for k in "一二三四五六")
+SCOPES = ("document", "title", "body")  # and "section:<key>", a section of the templates in use (check_sections)
 
 
 class _Fields(dict):
@@ -37,7 +37,7 @@ def _block_at(report: Report, location: Location):
     index = report.cache.get("blocks by line")
     if index is None:  # built once per report: a report can have thousands of findings
         index = report.cache["blocks by line"] = {}
-        for b in report.doc.blocks:
+        for b in report.blocks:
             for line in (b.line, *(brk[1] for brk in b.breaks)):
                 index.setdefault((b.page, line), []).append(b)
     for b in index.get((location.page, location.line), ()):
@@ -95,7 +95,7 @@ def regex(rule: Rule, key: str, value: str) -> re.Pattern:
 
 def scope_blocks(report: Report, scope: str, with_cells: bool = False) -> Iterator[tuple[int, Block]]:
     """The blocks a rule looks at: the whole document, the title, the body after it, or one section."""
-    blocks = report.doc.blocks
+    blocks = report.blocks
     if scope == "document":
         indices = range(len(blocks))
     elif scope == "title":
@@ -116,17 +116,29 @@ def scope_anchor(report: Report, scope: str) -> Location:
     if scope.startswith("section:"):
         s = report.outline.sections.get(scope.split(":", 1)[1])
         if s:
-            return report.doc.blocks[s.heading.index].location()
+            return report.blocks[s.heading.index].location()
     t = report.outline.title
     if t:
-        return report.doc.blocks[t.index].location()
-    return report.doc.blocks[0].location() if report.doc.blocks else Location(1)
+        return report.blocks[t.index].location()
+    return report.blocks[0].location() if report.blocks else Location(1)
 
 
 def check_scope(rule: Rule, scope: str) -> str:
-    if scope not in SCOPES:
-        raise RuleFileError(rule.path, "check.scope", f"只能是：{'、'.join(SCOPES)}")
+    if scope not in SCOPES and not (scope.startswith("section:") and scope != "section:"):
+        raise RuleFileError(rule.path, "check.scope", f"只能是：{'、'.join(SCOPES)} 或 section:章节序号（如 section:一）")
     return scope
+
+
+def check_sections(rule: Rule, keys: tuple[str, ...], value=None, where: str = "check") -> None:
+    """Every section a rule's parameters name (``scope = "section:七"``, at any depth) is one of ``keys``, the
+    sections of the templates in use."""
+    value = rule.params if value is None else value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        at = f"{where}.{k}" if isinstance(k, str) else f"{where}[{k}]"
+        if isinstance(v, str) and v.startswith("section:") and v.removeprefix("section:") not in keys:
+            raise RuleFileError(rule.path, at, f"模板中没有章节「{v.removeprefix('section:')}」；章节为：{'、'.join(keys)}")
+        check_sections(rule, keys, v, at)
 
 
 def conditions(rule: Rule) -> dict:

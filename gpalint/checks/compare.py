@@ -43,12 +43,12 @@ def _values(report, source):
     if source == "title.year":
         t = report.outline.title
         if t and t.year:
-            yield t.year, report.doc.blocks[t.index].location(t.start, t.start + 4), str(t.year)
+            yield t.year, report.blocks[t.index].location(t.start, t.start + 4), str(t.year)
     elif source == "signature.report-year":  # a report signed in the first half of a year reports on the year before
         from .signing_date import find_signature
         found = find_signature(report)
         if found is not None and found[1][1] <= 6:
-            block = report.doc.blocks[found[0]]
+            block = report.blocks[found[0]]
             yield found[1][0] - 1, block.location(), block.text.strip()
     elif isinstance(source, str):  # cell:表/行/列, where 列 may be 列1+列2 (a sum of cells)
         table, row, cols = source[5:].split("/")

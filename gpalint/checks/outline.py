@@ -1,4 +1,4 @@
-"""kind = "outline": the six sections — missing, out of order, duplicated, wrongly numbered, worded differently.
+"""kind = "outline": the template's sections — missing, out of order, duplicated, wrongly numbered, worded differently.
 
 Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording".
 Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}.
@@ -16,7 +16,7 @@ def prepare(rule):
 
 
 def run(rule, params, report):
-    aspect, outline, blocks = params["aspect"], report.outline, report.doc.blocks
+    aspect, outline, blocks = params["aspect"], report.outline, report.blocks
     order = [s.key for s in report.template.sections]
     if aspect == "missing":
         for spec in report.template.sections:

@@ -1,7 +1,7 @@
 """kind = "required-text": a scope must say something — any one of ``patterns`` (regular expressions), and/or
 each of the ``each`` keywords (one finding per keyword absent).
 
-Parameters: ``scope`` (document, title, body, section:一 … section:六), ``patterns`` and/or ``each``, and the
+Parameters: ``scope`` (document, title, body, section:一 … — a section of the templates), ``patterns`` and/or ``each``, and the
 preconditions of base.conditions (min_year, max_year, when, when_cell, when_above). A section scope is checked only
 when the section exists: a missing section is the S rules' finding.
 Message fields: {scope} (the section heading), {keyword}.

@@ -7,7 +7,7 @@ Parameters:
     to report (default: the whole match). Searched in every block of the scope, several items per block allowed.
 ``numerals``
     "chinese" (一 … 九十九) or "arabic" (1, 2, …): how ``n`` is written; the expected number is written the same way.
-``scopes`` (default: the six sections)
+``scopes`` (default: every section of the report's template)
     list of scopes (``section:一`` …, ``body``, ``document``); the count starts again in each.
 ``reset`` (optional)
     regular expression: where it is found, the count starts again for the items after it (e.g. a higher-level
@@ -58,12 +58,12 @@ def prepare(rule: Rule):
     pattern = regex(rule, "pattern", param(rule, "pattern", str))
     if "n" not in pattern.groupindex:
         raise RuleFileError(rule.path, "check.pattern", "应含命名分组 (?P<n>…)：编号的数字")
-    scopes = rule.params.get("scopes", [f"section:{k}" for k in "一二三四五六"])
-    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+    scopes = rule.params.get("scopes")  # None: every section of the report's template
+    if scopes is not None and (not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes)):
         raise RuleFileError(rule.path, "check.scopes", "应为字符串列表")
     reset = rule.params.get("reset")
     return {"pattern": pattern, "numerals": param(rule, "numerals", str, choices=NUMERALS),
-            "scopes": [check_scope(rule, s) for s in scopes],
+            "scopes": None if scopes is None else [check_scope(rule, s) for s in scopes],
             "reset": regex(rule, "reset", reset) if isinstance(reset, str) else None,
             "first": param(rule, "first", str, "one", choices=("one", "any")),
             "skip_tables": param(rule, "skip_tables", bool, True)}
@@ -75,7 +75,8 @@ def run(rule, params, report):
     value = (lambda s: int(s) if s.isdigit() else None) if arabic else chinese_value
     write = str if arabic else chinese_numeral
     any_first = params["first"] == "any"
-    for scope in params["scopes"]:
+    scopes = params["scopes"]
+    for scope in scopes if scopes is not None else [f"section:{s.key}" for s in report.template.sections]:
         lists: list[list] = []  # each: [(block, match, number, expected)]
         current: list | None = None
         for _, block in text_blocks(report, scope, params["skip_tables"]):

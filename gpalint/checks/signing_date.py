@@ -44,7 +44,7 @@ def prepare(rule):
 
 def find_signature(report):
     """(date block index, (year, month, day), issuer text) of the 落款, or None."""
-    blocks = report.doc.blocks
+    blocks = report.blocks
     tail = [i for i in range(len(blocks) - 1, max(-1, len(blocks) - 6), -1) if blocks[i].cell is None]
     for i in tail:
         m = _DATE.match(blocks[i].text)
@@ -65,14 +65,14 @@ def run(rule, params, report):
     if found is None or year is None:
         return
     i, (y, m, d), issuer = found
-    block = report.doc.blocks[i]
+    block = report.blocks[i]
     loc = block.location(len(block.text) - len(block.text.lstrip()), len(block.text.rstrip()))
     date = f"{y}年{m}月{d}日"
     if params["aspect"] == "early":
         if (y, m, d) <= (year, 12, 31):
             yield diagnostic(rule, report, loc, date=date, year=year, issuer=issuer)
         return
-    title = report.doc.blocks[report.outline.title.index].text if report.outline.title else ""
+    title = report.blocks[report.outline.title.index].text if report.outline.title else ""
     for pattern, month, day, basis in params["deadlines"]:
         if pattern.search(issuer) or (not issuer and pattern.search(title)):
             if month is not None and (y, m, d) > (year + 1, month, day):

@@ -21,6 +21,6 @@ def run(rule, params, report):
     if first <= year <= last:
         return
     t2 = report.tables.get("二")
-    anchor = t2.anchor if t2 is not None and t2.anchor else report.doc.blocks[0].location()
+    anchor = t2.anchor if t2 is not None and t2.anchor else report.blocks[0].location()
     yield diagnostic(rule, report, anchor, template=t.name, version=t.version, year=year, first=first,
                      last=last if last != 9999 else "今")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -119,17 +120,42 @@ class SectionSpec:
         return f"{self.key}、{self.title}"
 
 
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A template label, as looked for in a report's normalised text."""
+
+    forms: frozenset[str]  # normalised: the label and its variants
+    row: bool = False  # a table row label: it counts only with a number after it (prose names the same things)
+
+    def pattern(self) -> str:
+        forms = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        return f"(?:{forms})" + (r"(?=[+-]?\d)" if self.row else "")
+
+
 @dataclass(slots=True, eq=False)  # hashed by identity: compiled matchers are cached per template
 class Template:
     version: str
     name: str
     first_year: int | None
     last_year: int | None
-    signature: tuple[str, ...]
     sections: list[SectionSpec]
     tables: dict[str, TableSpec]
     path: Path
-    _signature_norm: tuple[str, ...] = field(default=())
+
+    @property
+    def labels(self) -> list[Label]:
+        """Each label of the template's sections and tables: headings with their number (七、政务新媒体建设情况),
+        row labels without theirs, column labels and headers; each with its variants."""
+        out = [Label(frozenset(norm(f"{s.key}、{t}") for t in (s.title, *s.variants))) for s in self.sections]
+        for table in self.tables.values():
+            out += [Label(frozenset(split_numbering(f)[1] for f in (r.label, *r.variants) if f), row=True)
+                    for r in table.rows.values()]
+            out += [Label(frozenset(norm(f) for f in (c.label, *c.variants))) for c in table.columns.values()]
+            out += [Label(frozenset((norm(h),))) for h in table.headers]
+        return out
+
+    def in_force(self, year: int | None) -> bool:
+        return year is not None and (self.first_year or 0) <= year <= (self.last_year or 9999)
 
 
 def _require(data: dict, key: str, kind, path: Path, where: str = ""):
@@ -195,49 +221,112 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
     return spec
 
 
-def parse_template(path: Path) -> Template:
-    data = load_toml(path, cached=path.parent == TEMPLATES_DIR)
-    sections = []
+_TOP_KEYS = ("version", "name", "first_year", "last_year", "sections", "tables")
+_SECTION_KEY = re.compile(r"^[一二三四五六七八九十]{1,3}$")
+MIN_DISTINGUISHING = 4  # characters: a shorter label (其他, 小计) turns up in any report's prose
+
+
+def parse_template(path: Path, cached: bool = False) -> Template:
+    data = load_toml(path, cached=cached)
+    unknown = sorted(set(data) - set(_TOP_KEYS))
+    if unknown:
+        raise RuleFileError(path, unknown[0], f"不是模板文件的键；可用的键：{'、'.join(_TOP_KEYS)}")
+    sections: list[SectionSpec] = []
     for i, s in enumerate(_require(data, "sections", list, path)):
-        sections.append(SectionSpec(_require(s, "key", str, path, f"sections[{i}]."),
-                                    _require(s, "title", str, path, f"sections[{i}]."),
+        key = _require(s, "key", str, path, f"sections[{i}].")
+        if not _SECTION_KEY.match(key):
+            raise RuleFileError(path, f"sections[{i}].key", "应为章节的汉字序号，如 \"一\"、\"七\"")
+        if any(key == other.key for other in sections):
+            raise RuleFileError(path, f"sections[{i}].key", f"章节「{key}」重复")
+        sections.append(SectionSpec(key, _require(s, "title", str, path, f"sections[{i}]."),
                                     tuple(s.get("variants", ())), s.get("table")))
     tables = {k: _parse_table(k, v, path) for k, v in _require(data, "tables", dict, path).items()}
-    sig = tuple(data.get("signature", ()))
+    for k in tables:
+        if not any(k == s.key for s in sections):  # a table is read from its section
+            raise RuleFileError(path, f"tables.{k}", f"表格的键应为它所在章节的序号；模板中没有章节「{k}」")
     return Template(str(_require(data, "version", str, path)), _require(data, "name", str, path),
-                    data.get("first_year"), data.get("last_year"), sig, sections, tables, path,
-                    tuple(norm(s) for s in sig))
+                    data.get("first_year"), data.get("last_year"), sections, tables, path)
+
+
+class Templates:
+    """The templates one run knows — the built-in ones and the configuration's ``extra-templates`` — and what tells
+    them apart.
+
+    A template's distinguishing labels are derived from the label sets of all of them: its labels that some other
+    template lacks (a label another template contains as part of a longer label, 处理决定数量 in
+    本年处理决定数量, does not count: a report of that template contains it too). A report follows the template
+    that lacks the fewest of the distinguishing labels the report uses, and among those the one whose own
+    distinguishing labels it uses the largest share of. So a newer template that adds a few labels to an older one
+    is told apart from it both ways: a report of the newer one uses labels the older one lacks (even when it
+    leaves out a new section), a report of the older one misses a share of the newer one's labels.
+    """
+
+    def __init__(self, templates: list[Template]):
+        self.by_version = {t.version: t for t in sorted(templates, key=lambda t: t.version)}
+        # in order of first appearance: 一 … 六 of the built-in templates, then any further ones (七 …)
+        self.section_keys = tuple(dict.fromkeys(s.key for t in self.by_version.values() for s in t.sections))
+        forms = {t.version: [f for label in t.labels for f in label.forms] for t in self}
+        self.distinguishing = {t.version: _distinguishing(t, [forms[o.version] for o in self if o is not t])
+                               for t in self}
+        self._all = list(dict.fromkeys(label for labels in self.distinguishing.values() for label in labels))
+        self._finders = [re.compile(label.pattern()) for label in self._all]
+        self._lacks = {t.version: {label for label in self._all if not _has(forms[t.version], label)} for t in self}
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(self.by_version.values())
+
+    def get(self, version: str) -> Template:
+        template = self.by_version.get(version)
+        if template is None:
+            raise RuleFileError(TEMPLATES_DIR, "template",
+                                f"没有名为「{version}」的模板；可用：{'、'.join(self.by_version)}")
+        return template
+
+    def detect(self, normalised_text: str, year: int | None) -> tuple[Template, int]:
+        """The template the report's labels point to (see the class), and how many of its distinguishing labels
+        the report uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest)."""
+        used = {label for label, finder in zip(self._all, self._finders) if finder.search(normalised_text)}
+        best: Template | None = None
+        best_score: tuple[int, float, int, int] = (-(1 << 30), -1.0, -1, -1)
+        for t in self:
+            own = self.distinguishing[t.version]
+            found = sum(1 for label in own if label in used)
+            lacked = len(used & self._lacks[t.version])
+            in_force = (t.first_year or 0) if t.in_force(year) else -1
+            score = (-lacked, found / len(own) if own else 0.0, found, in_force)
+            if score > best_score:
+                best, best_score = t, score
+        assert best is not None, "rules/templates is empty"
+        return best, best_score[2]
+
+
+def _distinguishing(template: Template, others: list[list[str]]) -> list[Label]:
+    """The labels of ``template`` that at least one of the other templates (their label forms) does not have."""
+    out: list[Label] = []
+    for label in template.labels:
+        forms = frozenset(f for f in label.forms if len(f) >= MIN_DISTINGUISHING)
+        if forms and any(not _has(o, Label(forms)) for o in others) and Label(forms, label.row) not in out:
+            out.append(Label(forms, label.row))
+    return out
+
+
+def _has(forms: list[str], label: Label) -> bool:
+    """Whether a report of the template with label ``forms`` contains ``label``: one of its forms is (part of)
+    one of them."""
+    return any(f in g for f in label.forms for g in forms)
 
 
 @cache
-def load_template(version: str, directory: Path = TEMPLATES_DIR) -> Template:
-    path = directory / f"{version}.toml"
-    if not path.exists():
-        raise RuleFileError(path, "template", f"没有名为「{version}」的模板")
-    template = parse_template(path)
+def load_templates(extra: tuple[Path, ...] = ()) -> Templates:
+    """The built-in templates and those of the ``extra`` folders; a version may be defined only once."""
+    templates: dict[str, Template] = {}
+    for directory in (TEMPLATES_DIR, *extra):
+        if not directory.is_dir():
+            raise RuleFileError(directory, "extra-templates", "不是一个目录")
+        for path in sorted(directory.glob("*.toml")):
+            t = parse_template(path, cached=directory == TEMPLATES_DIR)
+            if t.version in templates:
+                raise RuleFileError(path, "version", f"模板「{t.version}」与 {templates[t.version].path} 重复")
+            templates[t.version] = t
     save_cache()
-    return template
-
-
-def available_templates(directory: Path = TEMPLATES_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.toml"))
-
-
-def detect_template(normalised_text: str, year: int | None, directory: Path = TEMPLATES_DIR) -> Template:
-    """The template whose signature labels the report uses most; ties go to the one in force for ``year``."""
-    return detect_template_hits(normalised_text, year, directory)[0]
-
-
-def detect_template_hits(normalised_text: str, year: int | None,
-                         directory: Path = TEMPLATES_DIR) -> tuple[Template, int]:
-    """detect_template, and how many of the chosen template's own labels the report uses (0: chosen by year)."""
-    best, best_score = None, (-1, -1)
-    for version in available_templates(directory):
-        t = load_template(version, directory)
-        hits = sum(1 for s in t._signature_norm if s in normalised_text)
-        in_force = int(year is not None and (t.first_year or 0) <= year <= (t.last_year or 9999))
-        score = (hits, in_force)
-        if score > best_score:
-            best, best_score = t, score
-    assert best is not None, "rules/templates is empty"
-    return best, best_score[0]
+    return Templates(list(templates.values()))
