@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..cjk import expand_han
 from ..document import Block
 from ..model import Diagnostic, Fix, Location
 from ..report import Report
@@ -61,29 +62,6 @@ def param(rule: Rule, key: str, kind, default=None, choices=None):
     if choices is not None and value not in choices:
         raise RuleFileError(rule.path, f"check.{key}", f"只能是：{'、'.join(map(str, choices))}")
     return value
-
-
-# \p{Han} in rule patterns, as in Vale and Perl: a Chinese character. Python's re has no \p{…}, and a class with the
-# whole CJK range costs ~1 ms to compile (sre builds a 64K-entry map), which dominated start-up with a few dozen
-# rules. A word character that is not a digit, "_" or an ASCII letter is a category test, compiled at once; it also
-# admits other scripts' letters (kana, Cyrillic…), which do not occur in these reports.
-HAN = r"[^\W\d_A-Za-z]"
-_CLASS = re.compile(r"\[(?:\\.|[^\]\\])*\]")
-
-
-def expand_han(pattern: str) -> str:
-    r"""\p{Han} → HAN; a class holding it, [\p{Han}，。], becomes (?:HAN|[，。])."""
-    def in_class(m: re.Match) -> str:
-        cls = m.group(0)
-        if "\\p{Han}" not in cls:
-            return cls
-        if cls.startswith("[^"):
-            raise re.error("\\p{Han} 不能用在取反的字符类 [^…] 中")
-        rest = cls.replace("\\p{Han}", "")
-        return f"(?:{HAN}|{rest})" if rest != "[]" else HAN
-    if "\\p{Han}" not in pattern:
-        return pattern
-    return _CLASS.sub(in_class, pattern).replace("\\p{Han}", HAN)
 
 
 def regex(rule: Rule, key: str, value: str) -> re.Pattern:

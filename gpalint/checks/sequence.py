@@ -25,6 +25,7 @@ Message fields: {found} (the item as written), {expected} (as it should be), {pr
 """
 from __future__ import annotations
 
+from ..cjk import chinese_numeral, chinese_value
 from ..model import Edit, Fix
 from ..rules import Rule
 from ..tomlfile import RuleFileError
@@ -32,28 +33,6 @@ from .base import _Fields, check_scope, diagnostic, param, regex
 from .substitution import text_blocks
 
 NUMERALS = ("chinese", "arabic")
-_CN = "一二三四五六七八九"
-
-
-def chinese_value(text: str) -> int | None:
-    """一 … 九十九 → 1 … 99; None when ``text`` is not such a numeral."""
-    if not text or any(c not in _CN + "十" for c in text) or text.count("十") > 1:
-        return None
-    if "十" not in text:
-        return _CN.index(text) + 1 if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-
-
-def chinese_numeral(n: int) -> str:
-    if not 1 <= n <= 99:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else _CN[tens - 1]) + "十" if tens else "") + (_CN[ones - 1] if ones else "")
-
-
 def prepare(rule: Rule):
     pattern = regex(rule, "pattern", param(rule, "pattern", str))
     if "n" not in pattern.groupindex:

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import re
 
+from ..cjk import chinese_value, digits_value
 from ..tomlfile import RuleFileError
 from .base import diagnostic, param
 
 _DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
-_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "０": 0}
 
 
-def _number(text: str) -> int:
+def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     if len(text) == 4:  # a year written digit by digit: 二〇二五
-        return int("".join(str(_DIGITS[c]) for c in text))
-    if "十" in text:  # 十, 十二, 二十, 二十一, 三十一
-        tens, _, ones = text.partition("十")
-        return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
-    return _DIGITS[text]
+        return digits_value(text)
+    return chinese_value(text)  # 十, 十二, 二十, 二十一, 三十一
 
 
 def prepare(rule):
@@ -50,10 +47,10 @@ def find_signature(report):
         m = _DATE.match(blocks[i].text)
         if not m:
             continue
-        try:
-            date = (_number(m.group("y")), _number(m.group("m")), _number(m.group("d")))
-        except KeyError:
+        y, mo, d = _number(m.group("y")), _number(m.group("m")), _number(m.group("d"))
+        if y is None or mo is None or d is None:
             return None
+        date = (y, mo, d)
         issuer = blocks[i - 1].text.strip() if i > 0 and len(blocks[i - 1].text.strip()) <= 40 else ""
         return i, date, issuer
     return None

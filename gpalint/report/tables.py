@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..cjk import HAN_RE
 from ..document import Block, Document
 from ..model import Location
 from .outline import Outline
@@ -30,7 +31,6 @@ _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d
                    r"|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]{1,4})$")  # value-like but not a number: 「—」「无」「三」「1O」
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|期|家|万|%|％|余|多)")
-_HAN = re.compile(r"[^\W\d_A-Za-z]")  # a Chinese character, cheaply (see checks.base.HAN)
 _PROSE = re.compile(r"[。，,；;]")
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
 _SOLUTIONS_CAP = 20000  # search steps for one glued row
@@ -179,7 +179,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
 def _label(out: list[Token], text: str, block: int, start: int, end: int) -> None:
     raw = text[start:end]
     stripped = raw.strip(" \u3000\t")
-    if stripped and _HAN.search(stripped):
+    if stripped and HAN_RE.search(stripped):
         s = start + raw.index(stripped)
         out.append(Token("label", stripped, block, s, s + len(stripped)))
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..cjk import NUMERAL
 from ..rules import RULES_DIR
 from ..tomlfile import RuleFileError, load_toml, save_cache
 
 TEMPLATES_DIR = RULES_DIR / "templates"
 
 _DROP = str.maketrans("", "", " \t\u3000\u00a0“”\"'‘’「」")
-_NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．,，]|"
+_NUMBERING = re.compile(rf"^(?:[（(]?{NUMERAL}{{1,3}}[)）]|{NUMERAL}{{1,3}}[、.．,，]|"
                         r"[（(]\d{1,2}[)）]|\d{1,2}[.．、,，](?!\d))")
 
 
