@@ -124,17 +124,17 @@ def _options(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
-    return options, tuple(settings.extra_rules)
+    return options, settings.rule_sources
 
 
 _ENGINES: dict = {}
 
 
-def _engine(extra: tuple[Path, ...]):
+def _engine(sources):
     from .engine import Engine
-    if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
-    return _ENGINES[extra]
+    if sources not in _ENGINES:
+        _ENGINES[sources] = Engine.load(sources)
+    return _ENGINES[sources]
 
 
 def check_one(args, path: Path) -> FileResult:
@@ -230,7 +230,7 @@ def _write(args, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return _engine(settings_for(Path.cwd() / "_").rule_sources).rules
 
 
 def cmd_rule(code: str) -> int:

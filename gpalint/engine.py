@@ -7,29 +7,12 @@ from pathlib import Path
 
 from . import suppress
 from .checks import KINDS
+from .config import choose
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
-from .rules import RULES_DIR, Rule, load_rules
+from .rules import Rule, RuleSources
 from .tomlfile import RuleFileError
-
-
-def matches(code: str, selectors: list[str]) -> int:
-    """The length of the longest selector (code or prefix, e.g. T, T1, T101; ALL) matching ``code``; 0 if none."""
-    best = 0
-    for s in selectors:
-        s = s.strip().upper()
-        if s == "ALL":
-            best = max(best, 1)
-        elif s and code.startswith(s):
-            best = max(best, len(s) + 1)
-    return best
-
-
-def is_selected(code: str, select: list[str] | None, ignore: list[str]) -> bool:
-    """ruff's rule: the more specific selector wins; at equal specificity, ignore wins."""
-    chosen = matches(code, select) if select else 1
-    return chosen > 0 and chosen > matches(code, ignore)
 
 
 @dataclass
@@ -47,8 +30,7 @@ class Options:
     def wants(self, code: str) -> bool:
         if self.select_fn is not None:
             return self.select_fn(code)
-        select = (self.select or []) + self.extend_select if self.select or self.extend_select else None
-        return is_selected(code, select, self.ignore)
+        return choose(code, self.select, self.ignore, self.extend_select)
 
     def severity_of(self, code: str) -> Severity | None:
         if self.severity_fn is not None:
@@ -69,8 +51,8 @@ class Engine:
             self.compiled.append((rule, kind, kind.prepare(rule)))
 
     @classmethod
-    def load(cls, extra: tuple[Path, ...] = ()) -> Engine:
-        return cls(load_rules((RULES_DIR, *extra)))
+    def load(cls, sources: RuleSources | None = None) -> Engine:
+        return cls((sources or RuleSources()).load())
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
         out: list[Diagnostic] = []

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-_HEAD = re.compile(r"^(?P<loc>\S+?): (?P<code>[STDFCGM]\d{3})(?P<fix> \[\*\])?(?P<msg> .*)$")
+from ..rules import CODE
+
+_HEAD = re.compile(rf"^(?P<loc>\S+?): (?P<code>{CODE})(?P<fix> \[\*\])?(?P<msg> .*)$")
 
 
 def print_colored(text: str) -> None:

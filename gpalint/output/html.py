@@ -8,7 +8,7 @@ from html import escape
 import gpalint
 
 from ..model import Applicability, Diagnostic, FileResult, Severity
-from ..rules import FAMILIES, Rule
+from ..rules import Rule, families, family_name, family_of
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 APPLICABILITY = {Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全，需 --unsafe-fixes"}
@@ -50,13 +50,14 @@ def _counts(diagnostics: list[Diagnostic]) -> Counter:
 
 
 def _summary(results: list[FileResult]) -> list[str]:
-    by_family = Counter((d.code[0], Severity(d.severity)) for r in results for d in r.diagnostics)
+    by_family = Counter((family_of(d.code), Severity(d.severity)) for r in results for d in r.diagnostics)
     head = "".join(f"<th>{s.label}</th>" for s in SEVERITIES)
     rows = [f"<table><thead><tr><th>族</th>{head}<th>合计</th></tr></thead><tbody>"]
-    for family, name in FAMILIES.items():
+    shown = families(f for f, _ in by_family)
+    for family in shown:
         cells = [by_family[(family, s)] for s in SEVERITIES]
-        rows.append(f"<tr><td>{family} {escape(name)}</td>" + "".join(_n(c) for c in cells) + _n(sum(cells)) + "</tr>")
-    totals = [sum(by_family[(f, s)] for f in FAMILIES) for s in SEVERITIES]
+        rows.append(f"<tr><td>{family} {escape(family_name(family))}</td>" + "".join(_n(c) for c in cells) + _n(sum(cells)) + "</tr>")
+    totals = [sum(by_family[(f, s)] for f in shown) for s in SEVERITIES]
     rows.append("<tr><th>合计</th>" + "".join(_n(c, "th") for c in totals) + _n(sum(totals), "th")
                 + "</tr></tbody></table>")
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Applicability
-from ..rules import FAMILIES, Rule
+from ..rules import Rule, families, family_name, family_rank
 
 FIX_SAFETY = {
     None: "不可自动修复",
@@ -54,7 +54,7 @@ def rule_markdown(rule: Rule, level: int = 3) -> str:
 
 def render_index(rules: dict[str, Rule], link: str = "") -> str:
     """The table of all rules (code, name, level, fix, requirement); ``link`` prefixes the anchors (README → docs)."""
-    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    ordered = sorted(rules.values(), key=lambda r: (family_rank(r.family), r.code))
     out = ["| 代码 | 名称 | 级别 | 修复 | 要求 |", "|---|---|---|---|---|"]
     for r in ordered:
         fix = {None: "—", Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全"}[r.fix]
@@ -64,14 +64,14 @@ def render_index(rules: dict[str, Rule], link: str = "") -> str:
 
 def render_markdown(rules: dict[str, Rule]) -> str:
     """The whole reference: an index table, then the rules grouped by family in FAMILIES order."""
-    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    ordered = sorted(rules.values(), key=lambda r: (family_rank(r.family), r.code))
     out = ["# gpalint 规则", "",
            "<!-- 由 scripts/gen_rules_doc.py 根据 rules/*.toml 生成，请勿手工修改。 -->", "",
            f"共 {len(ordered)} 条规则。选择规则时可写完整代码或前缀（如 `T`、`T1`、`T103`），"
            "见 docs/integration.md 的配置说明。", "", render_index(rules)]
-    for family, family_name in FAMILIES.items():
+    for family in families(rules):
         members = [r for r in ordered if r.family == family]
         if members:
-            out += ["", f"## {family} {family_name}"]
+            out += ["", f"## {family} {family_name(family)}"]
             out += ["\n" + rule_markdown(r).rstrip("\n") for r in members]
     return "\n".join(out) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from unicodedata import east_asian_width
 
-from ..rules import FAMILIES
+from ..rules import families, family_name, family_of
 from . import where
 
 
@@ -62,8 +62,8 @@ def summary(results, checked: int | None = None) -> str:
     checked = checked if checked is not None else sum(1 for r in results if r.error is None)
     if not diags:
         return f"全部通过：检查了 {checked} 个文件，没有发现问题。"
-    fam = Counter(d.code[0] for d in diags)
-    by_family = "，".join(f"{FAMILIES.get(f, f)} {f} {n}" for f, n in sorted(fam.items(), key=lambda kv: "STDFCGM".find(kv[0])))
+    fam = Counter(family_of(d.code) for d in diags)
+    by_family = "，".join(f"{family_name(f)} {f} {fam[f]}" for f in families(fam) if fam[f])
     fixable = sum(1 for d in diags if d.fix and d.fix.applicability.value == "safe")
     unsafe = sum(1 for d in diags if d.fix and d.fix.applicability.value == "unsafe")
     tail = ""
