@@ -71,6 +71,24 @@ class Diagnostic:
         loc = self.location
         return (self.path, loc.page or 0, loc.line, loc.column, self.code)
 
+    @property
+    def unit(self) -> str:
+        """What the location's line counts: "page-line" (a line on a PDF page), "paragraph" (Word) or "line"."""
+        if self.location.page is not None:
+            return "page-line"
+        return "paragraph" if self.path.lower().endswith(".docx") else "line"
+
+    def where(self, words: bool = False) -> str:
+        """How a clerk finds the spot, the one wording every output uses. Compact, after the path (text output,
+        logs): path:line:col, path:¶paragraph for Word, path:第P页:line for PDF. In words, where the path is shown
+        elsewhere (review pages, annotations): 第L行第C列, 第N段, 第P页第L行."""
+        loc, unit = self.location, self.unit
+        if unit == "page-line":
+            return f"第{loc.page}页第{loc.line}行" if words else f"{self.path}:第{loc.page}页:{loc.line}"
+        if unit == "paragraph":
+            return f"第{loc.line}段" if words else f"{self.path}:¶{loc.line}"
+        return f"第{loc.line}行第{loc.column}列" if words else f"{self.path}:{loc.line}:{loc.column}"
+
 
 @dataclass(slots=True)
 class FileResult:

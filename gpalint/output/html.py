@@ -31,15 +31,6 @@ table.d th:nth-child(2){width:5em}table.d th:nth-child(3){width:4em}a{color:#0b5
 """
 
 
-def _where(d: Diagnostic) -> str:
-    loc = d.location
-    if loc.page is not None:
-        return f"第{loc.page}页 第{loc.line}行"
-    if d.path.lower().endswith(".docx"):
-        return f"第{loc.line}段"
-    return f"第{loc.line}行 第{loc.column}列"
-
-
 def _n(count: int, tag: str = "td") -> str:
     # zeros greyed out, so the few non-zero cells stand out in a long table
     return f'<{tag} class="n{" z" if count == 0 else ""}">{count}</{tag}>'
@@ -99,7 +90,7 @@ def _details(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
             text.append(f'<div class="hint">提示：{escape(d.hint)}</div>')
         if d.fix is not None:
             text.append(f'<div class="fix">可自动修复（{APPLICABILITY[d.fix.applicability]}）：{escape(d.fix.message)}</div>')
-        out.append(f'<tr class="sev-{sev.value}"><td>{escape(_where(d))}</td>'
+        out.append(f'<tr class="sev-{sev.value}"><td>{escape(d.where(words=True))}</td>'
                    f'<td class="code"{title}>{escape(d.code)}</td>'
                    f'<td class="{sev.value}">{sev.label}</td><td>{"".join(text)}</td></tr>')
     out.append("</tbody></table>")

@@ -6,7 +6,6 @@ from collections import Counter
 from unicodedata import east_asian_width
 
 from ..rules import families, family_name, family_of
-from . import where
 
 
 def _width(s: str) -> int:
@@ -45,7 +44,7 @@ def render(results, rules, statistics: bool = False, quiet: bool = False, checke
     for d in diags:
         fix = " [*]" if d.fix and d.fix.applicability.value == "safe" else ""
         ctx = f" 〔{d.location.context}〕" if d.location.context else ""
-        out.append(f"{where(d.path, d.location)}: {d.code}{fix} {d.message}{ctx}")
+        out.append(f"{d.where()}: {d.code}{fix} {d.message}{ctx}")
         if not quiet:
             out.extend(_excerpt(d))
             if d.hint:
