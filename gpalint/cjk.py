@@ -50,7 +50,7 @@ def chinese_numeral(n: int, digits: str = DIGITS, units: str = "十百千") -> s
     """1 … 9999 in Chinese counting (一, 十, 十一, 二十一, 一百零五); ``str(n)`` outside that range."""
     if n <= 0 or n >= 10000:
         return str(n)
-    out = []
+    out: list[str] = []
     s = str(n)
     zero = False
     for i, d in enumerate(s):

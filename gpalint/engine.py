@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import suppress
 from .checks import KINDS
+from .checks.base import Check, Context, diagnostic
 from .config import choose
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
@@ -43,12 +45,13 @@ class Engine:
 
     def __init__(self, rules: dict[str, Rule]):
         self.rules = rules
-        self.compiled = []
+        self.checks: list[Check[Any]] = []
         for rule in rules.values():
             kind = KINDS.get(rule.kind)
             if kind is None:
-                raise RuleFileError(rule.path, "check.kind", f"未知的检查类型「{rule.kind}」；可用：{'、'.join(KINDS)}")
-            self.compiled.append((rule, kind, kind.prepare(rule)))
+                raise RuleFileError(rule.path or rule.code, "check.kind",
+                                    f"未知的检查类型「{rule.kind}」；可用：{'、'.join(KINDS)}")
+            self.checks.append(kind.compile(rule))
 
     @classmethod
     def load(cls, sources: RuleSources | None = None) -> Engine:
@@ -57,7 +60,9 @@ class Engine:
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
         out: list[Diagnostic] = []
         unused_rule = None
-        for rule, kind, params in self.compiled:
+        context = Context(report)
+        for check in self.checks:
+            rule = check.rule
             if rule.kind == "unused-suppression":
                 unused_rule = rule if options.wants(rule.code) else None
                 continue
@@ -66,18 +71,17 @@ class Engine:
             if rule.templates and report.template.version not in rule.templates:
                 continue
             override = options.severity_of(rule.code)
-            for d in kind.run(rule, params, report):
+            for d in check.run(context):
                 if override:
                     d.severity = override
                 out.append(d)
         suppressions = suppress.find(report.doc)
         out = suppress.apply(out, suppressions)
         if unused_rule is not None:
-            from .checks.base import diagnostic
             for s in suppressions:
                 for code in s.codes:
                     if code not in s.used:
-                        out.append(diagnostic(unused_rule, report, s.location, code=code))
+                        out.append(diagnostic(unused_rule, context, s.location, code=code))
         out.sort(key=Diagnostic.sort_key)
         return out
 

@@ -109,3 +109,8 @@ class InputError(Exception):
 class NotAReport(InputError):
     """A readable file that is not an annual report (a README beside the reports): skipped when a directory walk
     found it, an error when the user named it."""
+
+
+class PatternTimeout(InputError):
+    """A pattern of a user's rule ran out of its time budget on this file (a backtracking pattern): the file is
+    reported as not checked, with one line naming the rule and its file, and the run goes on."""

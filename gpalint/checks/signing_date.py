@@ -8,10 +8,14 @@ year; an entry without month/day means no national deadline. Message fields: {da
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..cjk import chinese_value, digits_value
-from ..tomlfile import RuleFileError
-from .base import diagnostic, param
+from ..model import Diagnostic
+from ..report import Report
+from ..rules import Rule
+from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, fixed_fields
 
 _DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
@@ -25,21 +29,46 @@ def _number(text: str) -> int | None:
     return chinese_value(text)  # 十, 十二, 二十, 二十一, 三十一
 
 
-def prepare(rule):
-    aspect = param(rule, "aspect", str, choices=("late", "early"))
-    deadlines = []
-    for i, d in enumerate(param(rule, "deadlines", list, [])):
-        try:
-            month, day = (int(d["month"]), int(d["day"])) if "month" in d else (None, None)  # None: no deadline
-            deadlines.append((re.compile(d["issuer"]), month, day, d.get("basis", "")))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
-            raise RuleFileError(rule.path, f"check.deadlines[{i}]", f"应为 {{issuer, month, day, basis}}：{exc}") from None
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    issuer: TextPattern  # on the issuer line (or the title)
+    month: int | None  # None: no national deadline for this kind of issuer
+    day: int | None
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    aspect: str
+    deadlines: tuple[Deadline, ...]
+
+
+def _deadline(table: CheckTable, key: str, d: object) -> Deadline:
+    if not isinstance(d, dict) or not isinstance(d.get("issuer"), str) or set(d) - {"issuer", "month", "day", "basis"}:
+        raise table.error(key, "应为 {issuer, month, day, basis}")
+    month, day = d.get("month"), d.get("day")
+    if (month is None) != (day is None) or not all(v is None or (isinstance(v, int) and not isinstance(v, bool))
+                                                   for v in (month, day)):
+        raise table.error(key, "month 与 day 应同为整数，或同时省略（没有全国统一的期限）")
+    if month is not None and day is not None and not (1 <= month <= 12 and 1 <= day <= 31):
+        raise table.error(key, "month 应为 1 至 12，day 应为 1 至 31")
+    basis = d.get("basis", "")
+    if not isinstance(basis, str):
+        raise table.error(f"{key}.basis", "类型应为 字符串")
+    return Deadline(table.pattern(f"{key}.issuer", d["issuer"]), month, day, basis)
+
+
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    aspect = table.choice("aspect", ("late", "early"))
+    deadlines = tuple(_deadline(table, f"deadlines[{i}]", d) for i, d in enumerate(table.value("deadlines", list, [])))
     if aspect == "late" and not deadlines:
-        raise RuleFileError(rule.path, "check.deadlines", "aspect = \"late\" 需要至少一个期限")
-    return {"aspect": aspect, "deadlines": deadlines}
+        raise table.error("deadlines", "aspect = \"late\" 需要至少一个期限")
+    table.done()
+    return Params(aspect, deadlines)
 
 
-def find_signature(report):
+def find_signature(report: Report) -> tuple[int, tuple[int, int, int], str] | None:
     """(date block index, (year, month, day), issuer text) of the 落款, or None."""
     blocks = report.doc.blocks
     tail = [i for i in range(len(blocks) - 1, max(-1, len(blocks) - 6), -1) if blocks[i].cell is None]
@@ -56,7 +85,8 @@ def find_signature(report):
     return None
 
 
-def run(rule, params, report):
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report = context.report
     found = find_signature(report)
     year = report.year
     if found is None or year is None:
@@ -65,14 +95,18 @@ def run(rule, params, report):
     block = report.doc.blocks[i]
     loc = block.location(len(block.text) - len(block.text.lstrip()), len(block.text.rstrip()))
     date = f"{y}年{m}月{d}日"
-    if params["aspect"] == "early":
+    if params.aspect == "early":
         if (y, m, d) <= (year, 12, 31):
-            yield diagnostic(rule, report, loc, date=date, year=year, issuer=issuer)
+            yield diagnostic(rule, context, loc, date=date, year=year, issuer=issuer)
         return
     title = report.doc.blocks[report.outline.title.index].text if report.outline.title else ""
-    for pattern, month, day, basis in params["deadlines"]:
-        if pattern.search(issuer) or (not issuer and pattern.search(title)):
-            if month is not None and (y, m, d) > (year + 1, month, day):
-                yield diagnostic(rule, report, loc, date=date, deadline=f"{year + 1}年{month}月{day}日", basis=basis,
-                                 issuer=issuer or "本机关", year=year)
+    for dl in params.deadlines:
+        if dl.issuer.search(issuer) or (not issuer and dl.issuer.search(title)):
+            if dl.month is not None and dl.day is not None and (y, m, d) > (year + 1, dl.month, dl.day):
+                yield diagnostic(rule, context, loc, date=date, deadline=f"{year + 1}年{dl.month}月{dl.day}日",
+                                 basis=dl.basis, issuer=issuer or "本机关", year=year)
             return
+
+
+KIND = CheckKind("signing-date", prepare, run, fixed_fields("date", "deadline", "basis", "issuer", "year"),
+                 "落款日期与报告年度：晚于公布期限、早于年度结束")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..document import Document
 from ..model import NotAReport
@@ -20,7 +20,6 @@ class Report:
     year: int | None  # the report year: the title's, else the configured one
     normalised: str = ""  # whole text, normalised, for cheap searches
     template_evidence: int = 0  # labels only the detected template has that the report uses (0: chosen or by year)
-    cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
 
 
 def analyse(doc: Document, template: str = "auto", year: int | None = None) -> Report:
