@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .model import Applicability, Severity
-from .tomlfile import RuleFileError, load_toml, save_cache
+from .tomlfile import RuleFileError, load_toml, require, save_cache
 
 
 def _rules_dir() -> Path:
@@ -117,12 +118,8 @@ def parse_rule(path: Path, cached: bool = False, local_prefix: str | None = None
     if unknown:
         raise RuleFileError(path, sorted(unknown)[0], f"不是规则文件的键；可用的键：{', '.join(sorted(_TOP_KEYS))}")
 
-    def need(key: str, kind=str):
-        if key not in data:
-            raise RuleFileError(path, key, "缺少必填项")
-        if not isinstance(data[key], kind):
-            raise RuleFileError(path, key, f"类型应为 {kind.__name__}")
-        return data[key]
+    def need(key: str, kind: type = str) -> Any:
+        return require(data, key, kind, path)
 
     code = need("code")
     problem = _code_problem(code, local_prefix)

@@ -200,3 +200,21 @@ def test_check_tables_are_read_strictly(tmp_path, check, key, problem):
 def test_built_in_kinds_are_those_that_serve_one_rule():
     uses = Counter(rule.kind for rule in builtin_rules().values())
     assert {name for name, kind in KINDS.items() if kind.builtin} == {name for name, n in uses.items() if n == 1}
+
+
+# ── one validation helper for rule, template and [check] tables ──────────────────────────────────────────────────
+
+def test_rule_template_and_check_tables_word_errors_alike(tmp_path):
+    from gpalint.report.template import parse_template
+    rule = tmp_path / "G903.toml"
+    rule.write_text("code = 'G903'\nname = 7\nseverity = 'info'\nsummary = 's'\nmessage = 'm'\n[check]\nkind = 'x'\n",
+                    encoding="utf-8")
+    template = tmp_path / "2030.toml"
+    template.write_text("version = '2030'\nname = 'n'\nsections = [{key = '一'}]\ntables = {}\n", encoding="utf-8")
+    errors = []
+    for load in (lambda: parse_rule(rule), lambda: parse_template(template),
+                 lambda: _compile(_rule(tmp_path, "kind = 'sequence'\npattern = '(?P<n>一)'\nnumerals = 1"))):
+        with pytest.raises(RuleFileError) as info:
+            load()
+        errors.append((info.value.key, info.value.problem))
+    assert errors == [("name", "类型应为字符串"), ("sections[0].title", "缺少必填项"), ("check.numerals", "类型应为字符串")]

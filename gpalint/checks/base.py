@@ -13,7 +13,7 @@ from ..document import Block
 from ..model import Diagnostic, Fix, Location, PatternTimeout
 from ..report import Report
 from ..rules import FAMILIES, Rule
-from ..tomlfile import RuleFileError
+from ..tomlfile import RuleFileError, require
 
 P = TypeVar("P")
 T = TypeVar("T")
@@ -86,16 +86,9 @@ class CheckTable:
         return key in self.data
 
     def value(self, key: str, kind: type[T], default: T | None = None) -> T:
-        """The value of ``key``, of type ``kind`` (bool is not taken for int); ``default`` when absent, which
-        ``None`` makes required."""
-        value = self._get(key)
-        if value is None:
-            if default is None:
-                raise self.error(key, "缺少必填项")
-            return default
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.error(key, f"类型应为 {_TYPE_NAMES.get(kind, kind.__name__)}")
-        return value
+        """The value of ``key``, of type ``kind``; ``default`` when absent, which ``None`` makes required."""
+        self.read.add(key)
+        return require(self.data, key, kind, self.file, "check.", default)
 
     def optional(self, key: str, kind: type[T]) -> T | None:
         return self.value(key, kind) if self.has(key) else self._get(key)
@@ -137,9 +130,6 @@ class CheckTable:
         if unknown:
             raise self.error(unknown[0], f"不是检查类型「{self.rule.kind}」的参数；可用的参数："
                                          f"{'、'.join(sorted(self.read)) or '（无）'}")
-
-
-_TYPE_NAMES: dict[type, str] = {str: "字符串", int: "整数", bool: "布尔值（true 或 false）", list: "列表", dict: "表"}
 
 
 def check_scope(table: CheckTable, key: str, scope: str) -> str:
