@@ -27,7 +27,8 @@ PATTERN_BUDGET = 1.0  # seconds one search of a user's pattern may take; a real 
 class CheckKind(Generic[P]):
     """A generic check kind: ``prepare`` reads and validates a rule's [check] table into the kind's parameters
     (raising RuleFileError naming the file and key), ``run`` finds what the rule reports in one report, ``fields``
-    names the message fields its findings fill (for checking the rule's templates at load).
+    names the message fields its findings fill (for checking the rule's templates at load), ``pattern_groups``
+    the parameters' named groups when they are fields too.
 
     ``builtin``: the kind serves one built-in rule (its logic is not a reusable pattern a rule file can aim at
     something else), so the docs list it apart from the generic kinds."""
@@ -35,13 +36,15 @@ class CheckKind(Generic[P]):
     name: str
     prepare: Callable[[Rule], P]
     run: Callable[[Rule, P, Context], Iterable[Diagnostic]]
-    fields: Callable[[P], Collection[str]]
+    fields: tuple[str, ...]
     summary: str
     builtin: bool = False
+    pattern_groups: Callable[[P], Collection[str]] | None = None  # the named groups, fields too (pattern kinds)
 
     def compile(self, rule: Rule) -> Check:
         params = self.prepare(rule)
-        check_templates(rule, self.fields(params))
+        groups = self.pattern_groups(params) if self.pattern_groups is not None else ()
+        check_templates(rule, {*self.fields, *groups})
         return Check(rule, self, params)
 
 
@@ -55,12 +58,6 @@ class Check(Generic[P]):
 
     def run(self, context: Context) -> Iterable[Diagnostic]:
         return self.kind.run(self.rule, self.params, context)
-
-
-def fixed_fields(*names: str) -> Callable[[Any], frozenset[str]]:
-    """The ``fields`` of a kind whose message fields do not depend on its parameters."""
-    names_set = frozenset(names)
-    return lambda _params: names_set
 
 
 # ── reading the [check] table ────────────────────────────────────────────────────────────────────────────────────
@@ -119,6 +116,11 @@ class CheckTable:
     def pattern(self, key: str, value: str | None = None) -> TextPattern:
         """A regular expression: ``key``'s value, or ``value`` read from inside it (e.g. left.pattern)."""
         return compile_pattern(self, key, self.value(key, str) if value is None else value)
+
+    def replacement(self, key: str, pattern: TextPattern) -> str | None:
+        """An optional replacement template (\\g<name>) for ``pattern``, dry-run now."""
+        template = self.optional(key, str)
+        return None if template is None else check_replacement(self, key, pattern, template)
 
     def optional_pattern(self, key: str) -> TextPattern | None:
         text = self.value(key, str, "")

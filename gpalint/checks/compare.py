@@ -26,7 +26,6 @@ from .base import (
     TextPattern,
     check_scope,
     diagnostic,
-    fixed_fields,
     scope_blocks,
     scope_text,
 )
@@ -134,5 +133,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             yield diagnostic(rule, context, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
 
 
-KIND = CheckKind("compare", prepare, run, fixed_fields("left", "right", "left_text", "right_text"),
+KIND = CheckKind("compare", prepare, run, ("left", "right", "left_text", "right_text"),
                  "两个数须一致：正文中的数、表格单元格、标题年度、落款年度")

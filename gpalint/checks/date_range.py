@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, fixed_fields, scope_blocks
+from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, scope_blocks
 
 GROUPS = ("y1", "m1", "d1", "m2", "d2")
 
@@ -51,5 +51,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                                  start=f"{start[0]}月{start[1]}日", end=f"{end[0]}月{end[1]}日")
 
 
-KIND = CheckKind("date-range", prepare, run, fixed_fields("found", "year", "start", "end"),
+KIND = CheckKind("date-range", prepare, run, ("found", "year", "start", "end"),
                  "统计期限的说明：起止年份、起止日期")

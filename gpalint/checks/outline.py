@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..model import Diagnostic, Edit, Fix, Location
 from ..report.outline import Heading
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, diagnostic, fixed_fields
+from .base import CheckKind, CheckTable, Context, diagnostic
 
 ASPECTS = ("missing", "order", "duplicate", "numbering", "wording")
 
@@ -86,5 +86,5 @@ def _written(h: Heading) -> str:
     return f"{h.numbering}{h.title}"
 
 
-KIND = CheckKind("outline", prepare, run, fixed_fields("key", "title", "expected", "found", "previous"),
+KIND = CheckKind("outline", prepare, run, ("key", "title", "expected", "found", "previous"),
                  "六个部分：缺少、次序、重复、编号、措辞")

@@ -7,7 +7,7 @@ Message fields: {found}, {replacement}, and the pattern's named groups.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from ..model import Diagnostic, Edit, Fix
@@ -18,7 +18,6 @@ from .base import (
     Conditions,
     Context,
     TextPattern,
-    check_replacement,
     diagnostic,
     fill,
     scope_blocks,
@@ -38,15 +37,14 @@ class Params:
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
     pattern = table.pattern("pattern")
-    replace = table.optional("replace", str)
-    params = Params(pattern, replace and check_replacement(table, "replace", pattern, replace),
-                    table.scope(default="body"), table.value("skip_tables", bool, True), Conditions.read(table))
+    params = Params(pattern, table.replacement("replace", pattern), table.scope(default="body"),
+                    table.value("skip_tables", bool, True), Conditions.read(table))
     table.done()
     return params
 
 
-def fields(params: Params) -> frozenset[str]:
-    return frozenset({"found", "replacement", *params.pattern.groupindex})
+def groups(params: Params) -> Collection[str]:
+    return params.pattern.groupindex.keys()
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
@@ -71,4 +69,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             yield diagnostic(rule, context, loc, fix, found=m.group(0), replacement=replacement, **groups)
 
 
-KIND = CheckKind("pattern", prepare, run, fields, "不应出现的文字（正则表达式），可带替换修复")
+KIND = CheckKind("pattern", prepare, run, ("found", "replacement"), "不应出现的文字（正则表达式），可带替换修复",
+                 pattern_groups=groups)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, Context, diagnostic, fixed_fields, no_params
+from .base import CheckKind, Context, diagnostic, no_params
 
 
 def run(rule: Rule, params: None, context: Context) -> Iterator[Diagnostic]:
@@ -14,5 +14,5 @@ def run(rule: Rule, params: None, context: Context) -> Iterator[Diagnostic]:
         yield diagnostic(rule, context, location, note=note)
 
 
-KIND = CheckKind("reader-notes", no_params, run, fixed_fields("note"), "读取时无法如实读出的内容（读取说明）",
+KIND = CheckKind("reader-notes", no_params, run, ("note",), "读取时无法如实读出的内容（读取说明）",
                  builtin=True)

@@ -20,7 +20,6 @@ from .base import (
     Context,
     TextPattern,
     diagnostic,
-    fixed_fields,
     scope_anchor,
     scope_text,
 )
@@ -66,5 +65,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             yield diagnostic(rule, context, anchor, scope=heading, keyword=keyword)
 
 
-KIND = CheckKind("required-text", prepare, run, fixed_fields("scope", "year", "keyword"),
+KIND = CheckKind("required-text", prepare, run, ("scope", "year", "keyword"),
                  "某一范围必须写到的内容（任一正则表达式，或每个关键词）")

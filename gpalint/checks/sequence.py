@@ -33,7 +33,7 @@ from ..cjk import chinese_numeral, chinese_value
 from ..document import Block
 from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, Fields, TextPattern, check_scope, diagnostic, fill, fixed_fields
+from .base import CheckKind, CheckTable, Context, Fields, TextPattern, check_scope, diagnostic, fill
 
 NUMERALS = ("chinese", "arabic")
 SECTION_SCOPES = tuple(f"section:{k}" for k in "一二三四五六")
@@ -119,5 +119,5 @@ def _item_text(item: Item) -> str:
     return block.text[span[0]:span[1]]
 
 
-KIND = CheckKind("sequence", prepare, run, fixed_fields("found", "expected", "previous", "position"),
+KIND = CheckKind("sequence", prepare, run, ("found", "expected", "previous", "position"),
                  "编号依次连续：（一）（二）……、一是、二是……，不跳号、不重号")

@@ -15,7 +15,7 @@ from ..cjk import chinese_value, digits_value
 from ..model import Diagnostic
 from ..report import Report
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, fixed_fields
+from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic
 
 _DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
@@ -108,5 +108,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             return
 
 
-KIND = CheckKind("signing-date", prepare, run, fixed_fields("date", "deadline", "basis", "issuer", "year"),
+KIND = CheckKind("signing-date", prepare, run, ("date", "deadline", "basis", "issuer", "year"),
                  "落款日期与报告年度：晚于公布期限、早于年度结束")

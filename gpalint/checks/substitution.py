@@ -24,14 +24,14 @@ Message fields: {found}, {replacement}, {count} (findings merged), and the patte
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..document import Block
 from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, Fields, TextPattern, check_replacement, diagnostic, fill
+from .base import CheckKind, CheckTable, Context, Fields, TextPattern, diagnostic, fill
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def prepare(rule: Rule) -> Params:
     target = table.optional("target", str)
     if target is not None and target not in pattern.groupindex:
         raise table.error("target", "应为 pattern 中一个命名分组的名字")
-    replace = table.optional("replace", str)
+    replace = table.replacement("replace", pattern)
     chars = table.optional("translate", dict)
     if replace is not None and chars is not None:
         raise table.error("translate", "replace 与 translate 只能写一个")
@@ -66,14 +66,13 @@ def prepare(rule: Rule) -> Params:
     keep = table.optional("keep", str)
     if keep is not None and (translate is None or keep not in pattern.groupindex):
         raise table.error("keep", "应为 pattern 中一个命名分组的名字，且只能与 translate 一起用")
-    params = Params(pattern, target, replace and check_replacement(table, "replace", pattern, replace), translate, keep,
-                    table.scope(), table.value("merge", int, 0), table.value("skip_tables", bool, True))
+    params = Params(pattern, target, replace, translate, keep, table.scope(), table.value("merge", int, 0), table.value("skip_tables", bool, True))
     table.done()
     return params
 
 
-def fields(params: Params) -> frozenset[str]:
-    return frozenset({"found", "replacement", "count", *params.pattern.groupindex})
+def groups(params: Params) -> Collection[str]:
+    return params.pattern.groupindex.keys()
 
 
 def minimal_edits(block: Block, start: int, old: str, new: str) -> tuple[Edit, ...]:
@@ -139,4 +138,5 @@ def _diagnostic(rule: Rule, context: Context, block: Block, group: list[Finding]
     return diagnostic(rule, context, block.location(start, end), fix, **fields)
 
 
-KIND = CheckKind("substitution", prepare, run, fields, "写法不对的文字及其正确写法（可修复），排版规则多用此类")
+KIND = CheckKind("substitution", prepare, run, ("found", "replacement", "count"),
+                 "写法不对的文字及其正确写法（可修复），排版规则多用此类", pattern_groups=groups)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, diagnostic, fixed_fields
+from .base import CheckKind, CheckTable, Context, diagnostic
 
 ASPECTS = ("missing-table", "missing-row", "values", "bad-value", "blank")
 _ISSUES = {"missing-row": ("missing-row",), "values": ("missing-values", "extra-values", "unreadable", "empty"),
@@ -54,5 +54,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                              column=column, detail=issue.detail)
 
 
-KIND = CheckKind("table", prepare, run, fixed_fields("table", "name", "row", "column", "detail"),
+KIND = CheckKind("table", prepare, run, ("table", "name", "row", "column", "detail"),
                  "表格识别的结果：缺表、缺行、数值缺失或无法读取、单元格留空")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, diagnostic, fixed_fields
+from .base import CheckKind, CheckTable, Context, diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,5 +80,5 @@ def _expression(values) -> str:
 
 
 KIND = CheckKind("table-sum", prepare, run,
-                 fixed_fields("table", "row", "column", "expected", "found", "expression", "note"),
+                 ("table", "row", "column", "expected", "found", "expression", "note"),
                  "勾稽关系：模板中的合计等于各分项（带符号）之和")

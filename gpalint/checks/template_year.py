@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, Context, diagnostic, fixed_fields, no_params
+from .base import CheckKind, Context, diagnostic, no_params
 
 
 def run(rule: Rule, params: None, context: Context) -> Iterator[Diagnostic]:
@@ -27,5 +27,5 @@ def run(rule: Rule, params: None, context: Context) -> Iterator[Diagnostic]:
                      last=last if last != 9999 else "今")
 
 
-KIND = CheckKind("template-year", no_params, run, fixed_fields("template", "version", "year", "first", "last"),
+KIND = CheckKind("template-year", no_params, run, ("template", "version", "year", "first", "last"),
                  "报告所用格式在其年度是否有效（2019 与 2021 格式）", builtin=True)

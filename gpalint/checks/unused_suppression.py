@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, Context, fixed_fields, no_params
+from .base import CheckKind, Context, no_params
 
 
 def run(rule: Rule, params: None, context: Context) -> tuple[Diagnostic, ...]:
     return ()
 
 
-KIND = CheckKind("unused-suppression", no_params, run, fixed_fields("code"), "没有忽略任何问题的行内忽略注释",
+KIND = CheckKind("unused-suppression", no_params, run, ("code",), "没有忽略任何问题的行内忽略注释",
                  builtin=True)

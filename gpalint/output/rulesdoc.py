@@ -42,10 +42,12 @@ def kind_label(name: str) -> str:
 def render_kinds(rules: dict[str, Rule]) -> str:
     """The table of check kinds: the generic ones a rule file may use, then the built-in ones."""
     from ..checks import KINDS
-    out = ["| 检查类型 | 用途 | 类别 | 使用它的规则 |", "|---|---|---|---|"]
+    out = ["| 检查类型 | 用途 | 类别 | 消息字段 | 使用它的规则 |", "|---|---|---|---|---|"]
     for kind in sorted(KINDS.values(), key=lambda k: (k.builtin, k.name)):
         users = "、".join(r.code for r in sorted(rules.values(), key=lambda r: r.code) if r.kind == kind.name)
-        out.append(f"| `{kind.name}` | {_cell(kind.summary)} | {'内置' if kind.builtin else '通用'} | {users or '—'} |")
+        fields = " ".join(f"`{{{f}}}`" for f in kind.fields) + ("，及 pattern 的命名分组" if kind.pattern_groups else "")
+        out.append(f"| `{kind.name}` | {_cell(kind.summary)} | {'内置' if kind.builtin else '通用'} | {fields} | "
+                   f"{users or '—'} |")
     return "\n".join(out)
 
 
