@@ -43,7 +43,7 @@ DIGITS = "零一二三四五六七八九"
 LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"  # 大写数字, as in Word's chineseLegalSimplified
 NUMERALS = "一二三四五六七八九十"  # the characters of a heading or list number 一 … 九十九
 NUMERAL = f"[{NUMERALS}]"  # one of them, for regular expressions
-_ZEROS = "〇○零O０"  # how a zero is written in a year spelt digit by digit (二〇二五, 二○二五)
+ZEROS = "〇○零O０"  # how a zero is written in a year spelt digit by digit (二〇二五, 二○二五)
 
 
 def chinese_numeral(n: int, digits: str = DIGITS, units: str = "十百千") -> str:
@@ -93,7 +93,7 @@ def digits_value(text: str) -> int | None:
     """A number written digit by digit (二〇二五 → 2025, zero also as ○ 零 O ０); None when it is not one."""
     out = 0
     for c in text:
-        if c in _ZEROS:
+        if c in ZEROS:
             d = 0
         elif c in DIGITS[1:]:
             d = DIGITS.index(c)

@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..cjk import chinese_value, digits_value
+from ..cjk import DIGITS, NUMERAL, ZEROS, chinese_value, digits_value
 from ..model import Diagnostic
 from ..report import Report
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic
 
-_DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇○零O０一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                   r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
+_DATE = re.compile(rf"^\s*(?P<y>\d{{4}}|[{ZEROS}{DIGITS[1:]}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|{NUMERAL}{{1,3}})\s*月"
+                   rf"\s*(?P<d>\d{{1,2}}|{NUMERAL}{{1,3}})\s*日\s*$")
 
 
 def _number(text: str) -> int | None:
