@@ -246,6 +246,11 @@ def selected(code: str, path: Path, settings: Settings, cli_select: list[str] | 
 
 
 def severity_for(code: str, settings: Settings) -> Severity | None:
-    """The severity the configuration gives ``code`` (the most specific matching selector), or None: the rule's own."""
-    matching = [s for s in settings.severity if selector_matches(code, s)]
-    return settings.severity[max(matching, key=specificity)] if matching else None
+    """The severity the configuration gives ``code``, or None: the rule's own."""
+    return severity_in(code, settings.severity)
+
+
+def severity_in(code: str, levels: dict[str, Severity]) -> Severity | None:
+    """The severity of the most specific selector of ``levels`` matching ``code``; None when none does."""
+    matching = [s for s in levels if selector_matches(code, s)]
+    return levels[max(matching, key=specificity)] if matching else None

@@ -9,7 +9,7 @@ from typing import Any
 from . import suppress
 from .checks import KINDS
 from .checks.base import Check, Context, diagnostic
-from .config import choose
+from .config import choose, severity_in
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
@@ -24,7 +24,7 @@ class Options:
     extend_select: list[str] = field(default_factory=list)
     template: str = "auto"
     year: int | None = None
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
     # set by the CLI from the configuration found for the file (config.selected / config.severity_for)
     select_fn: Callable[[str], bool] | None = None
     severity_fn: Callable[[str], Severity | None] | None = None
@@ -37,7 +37,7 @@ class Options:
     def severity_of(self, code: str) -> Severity | None:
         if self.severity_fn is not None:
             return self.severity_fn(code)
-        return Severity(self.severity[code]) if code in self.severity else None
+        return severity_in(code, self.severity)
 
 
 class Engine:

@@ -129,3 +129,14 @@ def test_the_rule_reference_lists_local_rules_after_the_built_in_ones(tmp_path):
     rules = RuleSources((tmp_path / "江苏规则",), "JS").load()
     text = render_markdown(rules)
     assert "## JS 本地规则" in text and text.index("## M ") < text.index("## JS 本地规则")
+
+
+def test_severity_overrides_use_the_same_selectors_everywhere(tmp_path):
+    from gpalint.config import severity_for
+    from gpalint.engine import Options
+    from gpalint.model import Severity
+    (tmp_path / "gpalint.toml").write_text('[severity]\nG = "info"\nG101 = "error"\n', encoding="utf-8")
+    settings = load_settings(tmp_path / "gpalint.toml")
+    options = Options(severity={"G": Severity.INFO, "G101": Severity.ERROR})
+    for code, level in (("G101", Severity.ERROR), ("G107", Severity.INFO), ("T103", None)):
+        assert options.severity_of(code) == severity_for(code, settings) == level
