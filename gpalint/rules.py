@@ -37,7 +37,7 @@ class Rule:
     summary: str  # one line: what the rule requires
     message: str  # the diagnostic text, a str.format template filled by the check kind
     kind: str  # the generic check kind that runs it (gpalint/checks/)
-    params: dict  # the kind's parameters, from the [check] table
+    params: dict[str, Any]  # the [check] table as written; the kind reads it into its Params at load
     fix: Applicability | None = None
     fix_message: str = ""
     hint: str = ""
