@@ -55,7 +55,8 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             first = outline.sections[h.spec.key].heading
             if first is not h:
                 yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key, found=_written(h),
-                                 expected=h.spec.heading, previous=f"第 {blocks[first.index].line} 行")
+                                 expected=h.spec.heading,
+                                 previous=blocks[first.index].location().where(report.doc.path, words=True))
     elif aspect == "numbering":
         for h in outline.headings:
             expected = f"{h.spec.key}、"
