@@ -41,7 +41,7 @@ class CheckKind(Generic[P]):
     builtin: bool = False
     pattern_groups: Callable[[P], Collection[str]] | None = None  # the named groups, fields too (pattern kinds)
 
-    def compile(self, rule: Rule) -> Check:
+    def compile(self, rule: Rule) -> Check[P]:
         params = self.prepare(rule)
         groups = self.pattern_groups(params) if self.pattern_groups is not None else ()
         check_templates(rule, {*self.fields, *groups})
