@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "extract":
             return cmd_extract(args)
         if args.command == "test-rules":
-            return cmd_test_rules(args.directory)
+            return cmd_test_rules(args.directory, args.local_prefix)
         build_parser().print_help()
         return EXIT_ERROR
     except RuleFileError as exc:
@@ -279,22 +279,17 @@ def _options(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
-    return options, _extras(settings)
-
-
-def _extras(settings) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
-    """The configuration's extra-rules and extra-templates folders: what an engine is built from."""
-    return tuple(settings.extra_rules), tuple(settings.extra_templates)
+    return options, settings.rule_sources
 
 
 _ENGINES: dict = {}
 
 
-def _engine(extra: tuple[tuple[Path, ...], tuple[Path, ...]]):
+def _engine(sources):
     from .engine import Engine
-    if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(*extra)
-    return _ENGINES[extra]
+    if sources not in _ENGINES:
+        _ENGINES[sources] = Engine.load(sources)
+    return _ENGINES[sources]
 
 
 def check_one(args, path: Path) -> FileResult:
@@ -407,7 +402,7 @@ def _check_selectors(args, files: list[Path]) -> dict:
         configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
     rules: dict = {}
     for settings in configs:
-        known = _engine(_extras(settings)).rules
+        known = _engine(settings.rule_sources).rules
         rules.update(known)
         if settings.config_path is None:
             continue
@@ -519,7 +514,7 @@ def write_output(path: Path, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(_extras(settings_for(Path.cwd() / "_"))).rules
+    return _engine(settings_for(Path.cwd() / "_").rule_sources).rules
 
 
 def cmd_rule(code: str) -> int:
@@ -577,12 +572,14 @@ def add_test_rules_parser(sub) -> None:
     t = sub.add_parser("test-rules", help="运行规则文件中的示例（内置规则目录，或本省规则目录）",
                        description="运行规则文件中的示例：bad 应报告、good 应通过、fixed 为修复结果。")
     t.positionals.add_argument("directory", type=Path, metavar="目录", help="规则目录（如 rules/ 或本省的 extra-rules 目录）")
+    t.options.add_argument("--local-prefix", metavar="前缀",
+                           help="本地规则的代码前缀（默认：目录所在配置的 local-prefix，如 JS）")
 
 
-def cmd_test_rules(directory: Path) -> int:
+def cmd_test_rules(directory: Path, local_prefix: str | None = None) -> int:
     """Exit 0 when every example passes, 1 when one fails; a bad folder or rule file is a RuleFileError (exit 2)."""
     from .ruletest import report
-    text, passed = report(directory)
+    text, passed = report(directory, local_prefix)
     sys.stdout.write(text)
     return EXIT_CLEAN if passed else EXIT_FINDINGS
 

@@ -14,7 +14,7 @@ from typing import Any
 from .document import Document
 from .engine import Engine, Options
 from .model import Applicability, Diagnostic
-from .rules import RULES_DIR, Rule, load_rules
+from .rules import RULES_DIR, Rule, RuleSources
 from .tomlfile import RuleFileError
 
 
@@ -120,22 +120,29 @@ def run(engine: Engine, rules: list[Rule]) -> tuple[int, list[Failure]]:
     return total, failures
 
 
-def folder_rules(directory: Path) -> tuple[Engine, list[Rule]]:
+def folder_rules(directory: Path, local_prefix: str | None = None) -> tuple[Engine, list[Rule]]:
     """The engine and the rules to test for a rule folder: the built-in folder alone, or a province's folder of rules
-    extra to the built-in ones (checked together with them, with the built-in templates)."""
+    extra to the built-in ones, checked together with them under the configuration that applies to the folder (found
+    upward from it: its ``local-prefix`` and ``extra-templates``); ``local_prefix`` overrides the configuration's."""
+    from .config import settings_for
     if not directory.is_dir():
         raise RuleFileError(directory, "目录", "不存在或不是一个目录")
     own = sorted(p.stem for p in directory.glob("*.toml"))
     if not own:
         raise RuleFileError(directory, "目录", "中没有规则文件（*.toml）")
-    builtin = directory.resolve() == RULES_DIR.resolve()
-    rules = load_rules((RULES_DIR,) if builtin else (RULES_DIR, directory))
-    return Engine(rules), [rules[code] for code in own]
+    if directory.resolve() == RULES_DIR.resolve():
+        engine = Engine.load()
+    else:
+        settings = settings_for(directory.resolve() / "_")
+        prefix = settings.local_prefix if local_prefix is None else local_prefix
+        engine = Engine.load(RuleSources((directory,), prefix, tuple(settings.extra_templates)))
+    return engine, [rule for rule in engine.rules.values() if rule.path and rule.path.stem in own
+                    and rule.path.parent.resolve() == directory.resolve()]
 
 
-def report(directory: Path) -> tuple[str, bool]:
+def report(directory: Path, local_prefix: str | None = None) -> tuple[str, bool]:
     """The Chinese report of running the examples of a rule folder, and whether all passed."""
-    engine, rules = folder_rules(directory)
+    engine, rules = folder_rules(directory, local_prefix)
     total, failures = run(engine, rules)
     lines = [str(f) for f in failures]
     without = [r.code for r in rules if not r.examples]

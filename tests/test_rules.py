@@ -82,7 +82,7 @@ def test_unreadable_pdf_glyphs_are_reported():
 
 # ── gpalint test-rules and the example keys ─────────────────────────────────────────────────────────────
 
-PROVINCE = Path(__file__).parent / "fixtures" / "province-rules"
+PROVINCE = Path(__file__).parent / "fixtures" / "province" / "rules"
 
 
 def run_cli(*args: str) -> tuple[int, str]:
@@ -105,7 +105,8 @@ def test_test_rules_runs_a_provinces_own_rules_with_its_own_base(tmp_path):
 def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "rules"
     shutil.copytree(PROVINCE, folder)
-    path = folder / "G901.toml"
+    shutil.copy(PROVINCE.parent / "gpalint.toml", tmp_path)  # the province's configuration: its local-prefix
+    path = folder / "JS901.toml"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -117,19 +118,19 @@ FIXED = '\n         ["（二）依申请公开\\n", "（二）依申请公开\\n
 
 
 @pytest.mark.parametrize("old,new,expected", [
-    ("count = 1\nlines = [10]\n", "count = 2\n", "G901 示例 1：bad 应报出 2 个问题，实际 1 个：第 10 行「三级标题编号不连续：「3.」应为「2.」」"),
-    ("lines = [10]", "lines = [9]", "G901 示例 1：bad 的问题应在第 9 行，实际在第 10 行"),
-    ('message = "「3.」应为「2.」"', 'message = "「3.」应为「4.」"', "G901 示例 1：消息应包含「「3.」应为「4.」」"),
+    ("count = 1\nlines = [10]\n", "count = 2\n", "JS901 示例 1：bad 应报出 2 个问题，实际 1 个：第 10 行「三级标题编号不连续：「3.」应为「2.」」"),
+    ("lines = [10]", "lines = [9]", "JS901 示例 1：bad 的问题应在第 9 行，实际在第 10 行"),
+    ('message = "「3.」应为「2.」"', 'message = "「3.」应为「4.」"', "JS901 示例 1：消息应包含「「3.」应为「4.」」"),
     (FIXED + "2.答复", FIXED + "4.答复",
-     "G901 示例 1：修复 bad 的结果与 fixed 不同：\n--- fixed（应为）\n+++ 实际修复结果\n@@ -10 +10 @@\n-4.答复\n+2.答复"),
+     "JS901 示例 1：修复 bad 的结果与 fixed 不同：\n--- fixed（应为）\n+++ 实际修复结果\n@@ -10 +10 @@\n-4.答复\n+2.答复"),
     (GOOD + "2.答复", GOOD + "5.答复",
-     "G901 示例 1：good 不应报出问题，实际 1 个：第 10 行「三级标题编号不连续：「5.」应为「2.」」"),
+     "JS901 示例 1：good 不应报出问题，实际 1 个：第 10 行「三级标题编号不连续：「5.」应为「2.」」"),
 ])
 def test_a_broken_example_fails_with_rule_example_and_difference(tmp_path, old, new, expected):
     folder = broken_copy(tmp_path, old, new)
     code, out = run_cli("test-rules", str(folder))
     assert code == 1
-    assert f"{folder / 'G901.toml'}: {expected}" in out
+    assert f"{folder / 'JS901.toml'}: {expected}" in out
     assert out.endswith("2 条规则的 3 个示例中，1 个未通过。\n")
 
 
@@ -139,7 +140,7 @@ def test_test_rules_bad_input_exits_2(tmp_path):
     assert code == 2 and "没有规则文件" in out
     folder = broken_copy(tmp_path, "count = 1", "cout = 1")
     code, out = run_cli("test-rules", str(folder))
-    assert code == 2 and "G901.toml" in out and "examples[0].cout" in out
+    assert code == 2 and "JS901.toml" in out and "examples[0].cout" in out
 
 
 HEAD = 'code = "T997"\nname = "x"\nseverity = "error"\nsummary = "s"\nmessage = "m"\n[check]\nkind = "table"\n'
@@ -208,9 +209,9 @@ def test_docs_show_a_base_example_as_its_replacements():
 
 def test_the_readme_rule_of_a_province_passes_test_rules(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    [rule] = re.findall(r'```toml\n(code = "S901".*?)```', readme, re.S)
-    (tmp_path / "S901.toml").write_text(rule, encoding="utf-8")
-    assert run_cli("test-rules", str(tmp_path)) == (0, "全部通过：1 条规则的 2 个示例。\n")
+    [rule] = re.findall(r'```toml\n(code = "JS901".*?)```', readme, re.S)
+    (tmp_path / "JS901.toml").write_text(rule, encoding="utf-8")
+    assert run_cli("test-rules", "--local-prefix", "JS", str(tmp_path)) == (0, "全部通过：1 条规则的 2 个示例。\n")
 
 
 def test_an_unsafe_fix_that_plain_fix_applies_is_a_failure():
@@ -224,7 +225,7 @@ def test_a_message_list_counts_the_findings(tmp_path):
     folder = broken_copy(tmp_path, 'count = 1\nlines = [10]\nmessage = "「3.」应为「2.」"',
                          'message = ["「3.」应为「2.」", "「4.」应为「3.」"]')
     code, out = run_cli("test-rules", str(folder))
-    assert code == 1 and "G901 示例 1：bad 应报出 2 个问题，实际 1 个" in out
+    assert code == 1 and "JS901 示例 1：bad 应报出 2 个问题，实际 1 个" in out
 
 
 def test_an_unreadable_base_is_named(tmp_path):

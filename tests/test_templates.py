@@ -1,7 +1,7 @@
 """Templates drive every section, scope and signature: a template version is data, added without Python.
 
 The hypothetical 2027 template in tests/templates_2027/ is the 2021 format plus a seventh section
-七、政务新媒体建设情况 and a new 表二 row (行政征收); tests/templates_2027/rules/S901.toml is a rule scoped to
+七、政务新媒体建设情况 and a new 表二 row (行政征收); tests/templates_2027/rules/X901.toml is a rule scoped to
 section:七. Both come in through the configuration (extra-templates, extra-rules), as a province's would.
 """
 from __future__ import annotations
@@ -21,12 +21,13 @@ from gpalint.readers import read
 from gpalint.readers.text import parse
 from gpalint.report import analyse
 from gpalint.report.template import load_templates, parse_template
+from gpalint.rules import RuleSources
 from gpalint.tomlfile import RuleFileError
 
 HERE = ROOT / "tests" / "templates_2027"
 TEMPLATES, RULES = HERE / "templates", HERE / "rules"
 CLEAN = ROOT / "examples" / "clean-report.txt"  # a 2024 report in the 2021 format, without findings
-ENGINE_2027 = Engine.load((RULES,), (TEMPLATES,))
+ENGINE_2027 = Engine.load(RuleSources((RULES,), "X", (TEMPLATES,)))
 
 
 def report_2027(seventh: str | None = "本机关开设政务新媒体账号3个，全年发布信息120条。", year: int = 2027) -> str:
@@ -58,7 +59,8 @@ def check(text: str, engine: Engine = ENGINE_2027):
 def configured(tmp_path):
     """A folder whose gpalint.toml brings in the 2027 template and its rule."""
     (tmp_path / "gpalint.toml").write_text(f"extra-templates = [{json.dumps(str(TEMPLATES))}]\n"
-                                           f"extra-rules = [{json.dumps(str(RULES))}]\n", encoding="utf-8")
+                                           f"extra-rules = [{json.dumps(str(RULES))}]\nlocal-prefix = \"X\"\n",
+                                           encoding="utf-8")
     return tmp_path
 
 
@@ -72,7 +74,7 @@ def test_a_2027_report_is_checked_by_the_2027_template_and_its_section_rule(conf
     found = {(Path(d["path"]).name, d["code"], d["message"]) for d in json.loads(capsys.readouterr().out)}
     assert code == 1
     assert found == {
-        ("bad.txt", "S901", "「七、政务新媒体建设情况」没有写政务新媒体账号的数量"),
+        ("bad.txt", "X901", "「七、政务新媒体建设情况」没有写政务新媒体账号的数量"),
         ("none.txt", "S101", "缺少第七部分「七、政务新媒体建设情况」"),
     }
 
@@ -82,7 +84,7 @@ def test_worker_processes_load_the_extra_templates_too(configured, capsys):
         (configured / f"r{n:02}.txt").write_text(report_2027("持续做好政务新媒体的日常维护。"), encoding="utf-8")
     code = main(["check", "--format", "json", "--no-progress", "--jobs", "2", str(configured)])
     assert code == 1
-    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == ["S901"] * 16
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == ["X901"] * 16
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -109,7 +111,7 @@ def test_the_2027_format_in_an_earlier_year_is_reported_as_not_in_force():
 def test_a_2024_report_is_still_detected_as_2021(layout):
     report, findings = check(LAYOUTS[layout](CLEAN.read_text(encoding="utf-8")))
     assert report.template.version == "2021" and report.template_evidence > 0
-    assert findings == []  # no section 七 missing, no M108, no S901
+    assert findings == []  # no section 七 missing, no M108, no X901
 
 
 def test_the_corpus_reads_the_same_with_the_2027_template_loaded():
@@ -174,7 +176,7 @@ def test_a_2027_report_without_the_new_section_is_still_a_2027_report():
 
 def test_a_rule_scoped_to_a_section_no_template_has_is_a_rule_error():
     with pytest.raises(RuleFileError) as info:
-        Engine.load((RULES,))  # the 2027 rule without the 2027 template
+        Engine.load(RuleSources((RULES,), "X"))  # the 2027 rule without the 2027 template
     assert info.value.key == "check.scope" and "七" in info.value.problem
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTLine, LTRect, LTTextBox, LTTextLine
 
+from ..cjk import is_cjk
 from ..document import Block, Cell, Document
 from ..model import InputError, Location
 
@@ -49,10 +50,6 @@ _PAGE_NO = re.compile(
     r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?|[ivxlc]{1,6})[\s\-—–－_~·•]*$", re.I)
 _HEAD_FONT = ("bold", "black", "heavy", "hei", "kai", "sans", "gothic", "黑", "楷")
 _CID = re.compile(r"\(cid:(\d+)\)")
-
-
-def _is_cjk(ch: str) -> bool:
-    return ch >= "\u2e80"
 
 
 class _Piece:
@@ -266,7 +263,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
                 cid, t = t, "\ufffd"
             if pending_space:
                 prev = chars[-1][-1] if chars else ""
-                if prev and not prev.isspace() and not _is_cjk(prev) and not _is_cjk(t[0]):
+                if prev and not prev.isspace() and not is_cjk(prev) and not is_cjk(t[0]):
                     chars.append(" ")
                     length += 1
                 pending_space = False
@@ -284,7 +281,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
                 cur.y1 = item.y1
             if not t.isspace():
                 head = _font_headish(item.fontname, fonts)
-                if _is_cjk(t[0]):
+                if is_cjk(t[0]):
                     cur.cjk += 1
                     cur.cjk_head += head
                 else:
@@ -376,7 +373,7 @@ def _drop_margins(pages: list[_Page]) -> None:
 def _join(parts: list[str]) -> str:
     out = ""
     for t in parts:
-        if out and not (_is_cjk(out[-1]) or _is_cjk(t[0])):
+        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
             out += " "
         out += t
     return out

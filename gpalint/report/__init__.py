@@ -7,7 +7,7 @@ source (the fixer); every block of the Report still locates its text in the sour
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..document import Block, Document
 from ..model import NotAReport
@@ -26,7 +26,6 @@ class Report:
     year: int | None  # the report year: the title's, else the configured one
     normalised: str = ""  # whole text, normalised, for cheap searches
     template_evidence: int = 0  # distinguishing labels of the detected template the report uses (0: chosen or by year)
-    cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
 
 
 def analyse(doc: Document, template: str = "auto", year: int | None = None,

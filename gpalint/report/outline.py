@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..cjk import NUMERAL
 from ..document import Block
 from .template import SectionSpec, Template, norm, split_numbering
 
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]{1,2}[、.．,，]$")
-_LEVEL1_WRONG = re.compile(r"^(?:\d{1,2}[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)$")  # 「1、」「第一部分」
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[)）]")
+_LEVEL1 = re.compile(rf"^{NUMERAL}{{1,2}}[、.．,，]$")
+_LEVEL1_WRONG = re.compile(rf"^(?:\d{{1,2}}[、.．]|第{NUMERAL}{{1,2}}部分[、.．:：]?)$")  # 「1、」「第一部分」
+_LEVEL2 = re.compile(rf"^[（(]{NUMERAL}{{1,2}}[)）]")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..cjk import NUMERAL
 from ..rules import RULES_DIR
-from ..tomlfile import RuleFileError, load_toml, save_cache
+from ..tomlfile import RuleFileError, load_toml, require, save_cache
 
 TEMPLATES_DIR = RULES_DIR / "templates"
 
 _DROP = str.maketrans("", "", " \t\u3000\u00a0“”\"'‘’「」")
-_NUMBERING = re.compile(r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．,，]|"
+_NUMBERING = re.compile(rf"^(?:[（(]?{NUMERAL}{{1,3}}[)）]|{NUMERAL}{{1,3}}[、.．,，]|"
                         r"[（(]\d{1,2}[)）]|\d{1,2}[.．、,，](?!\d))")
 
 
@@ -158,25 +159,16 @@ class Template:
         return year is not None and (self.first_year or 0) <= year <= (self.last_year or 9999)
 
 
-def _require(data: dict, key: str, kind, path: Path, where: str = ""):
-    if key not in data:
-        raise RuleFileError(path, f"{where}{key}", "缺少必填项")
-    value = data[key]
-    if not isinstance(value, kind):
-        raise RuleFileError(path, f"{where}{key}", f"类型应为 {getattr(kind, '__name__', kind)}")
-    return value
-
-
 def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
     where = f"tables.{key}."
     columns = {}
-    for i, c in enumerate(_require(data, "columns", list, path, where)):
-        ck = _require(c, "key", str, path, f"{where}columns[{i}].")
-        columns[ck] = Column(ck, _require(c, "label", str, path, f"{where}columns[{i}]."), tuple(c.get("variants", ())),
+    for i, c in enumerate(require(data, "columns", list, path, where)):
+        ck = require(c, "key", str, path, f"{where}columns[{i}].")
+        columns[ck] = Column(ck, require(c, "label", str, path, f"{where}columns[{i}]."), tuple(c.get("variants", ())),
                              bool(c.get("optional", False)))
     rows: dict[str, Row] = {}
-    for i, r in enumerate(_require(data, "rows", list, path, where)):
-        rk = _require(r, "key", str, path, f"{where}rows[{i}].")
+    for i, r in enumerate(require(data, "rows", list, path, where)):
+        rk = require(r, "key", str, path, f"{where}rows[{i}].")
         cols = tuple(r.get("columns", [] if r.get("group") else list(columns)))
         for ck in cols:
             if ck not in columns:
@@ -187,24 +179,24 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
         if len(values) != len(cols) or any(v not in ("int", "signed", "amount") for v in values):
             raise RuleFileError(path, f"{where}rows[{i}].value",
                                 "只能是 \"int\"、\"signed\"、\"amount\" 之一，或与 columns 等长的列表")
-        rows[rk] = Row(rk, _require(r, "label", str, path, f"{where}rows[{i}]."), tuple(r.get("variants", ())), cols,
+        rows[rk] = Row(rk, require(r, "label", str, path, f"{where}rows[{i}]."), tuple(r.get("variants", ())), cols,
                        bool(r.get("group", False)), values, r.get("unit"), parent if parent in rows else None)
     layout = data.get("layout", "rows")
     if layout not in ("rows", "header"):
         raise RuleFileError(path, f"{where}layout", "只能是 \"rows\" 或 \"header\"")
-    spec = TableSpec(key, _require(data, "name", str, path, where), layout, columns, rows,
+    spec = TableSpec(key, require(data, "name", str, path, where), layout, columns, rows,
                      tuple(data.get("headers", ())), [])
     for i, rel in enumerate(data.get("relations", [])):
         w = f"{where}relations[{i}]."
-        axis = _require(rel, "axis", str, path, w)
+        axis = require(rel, "axis", str, path, w)
         if axis not in ("row", "column"):
             raise RuleFileError(path, w + "axis", "只能是 \"row\" 或 \"column\"")
         keys = rows if axis == "row" else columns
-        total = _require(rel, "total", str, path, w)
+        total = require(rel, "total", str, path, w)
         if total not in keys:
             raise RuleFileError(path, w + "total", f"未定义的{'行' if axis == 'row' else '列'}「{total}」")
         parts: list[tuple[int, str]] = []
-        for p in _require(rel, "parts", list, path, w):
+        for p in require(rel, "parts", list, path, w):
             sign, name = (-1, p[1:]) if p.startswith("-") else (1, p)
             if name.endswith(".*"):
                 base = name[:-2]
@@ -216,7 +208,7 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
                 if k not in keys:
                     raise RuleFileError(path, w + "parts", f"未定义的{'行' if axis == 'row' else '列'}「{k}」")
                 parts.append((sign, k))
-        spec.relations.append(Relation(_require(rel, "id", str, path, w), axis, total, tuple(parts),
+        spec.relations.append(Relation(require(rel, "id", str, path, w), axis, total, tuple(parts),
                                        rel.get("note", ""), bool(rel.get("optional", False))))
     return spec
 
@@ -232,19 +224,19 @@ def parse_template(path: Path, cached: bool = False) -> Template:
     if unknown:
         raise RuleFileError(path, unknown[0], f"不是模板文件的键；可用的键：{'、'.join(_TOP_KEYS)}")
     sections: list[SectionSpec] = []
-    for i, s in enumerate(_require(data, "sections", list, path)):
-        key = _require(s, "key", str, path, f"sections[{i}].")
+    for i, s in enumerate(require(data, "sections", list, path)):
+        key = require(s, "key", str, path, f"sections[{i}].")
         if not _SECTION_KEY.match(key):
             raise RuleFileError(path, f"sections[{i}].key", "应为章节的汉字序号，如 \"一\"、\"七\"")
         if any(key == other.key for other in sections):
             raise RuleFileError(path, f"sections[{i}].key", f"章节「{key}」重复")
-        sections.append(SectionSpec(key, _require(s, "title", str, path, f"sections[{i}]."),
+        sections.append(SectionSpec(key, require(s, "title", str, path, f"sections[{i}]."),
                                     tuple(s.get("variants", ())), s.get("table")))
-    tables = {k: _parse_table(k, v, path) for k, v in _require(data, "tables", dict, path).items()}
+    tables = {k: _parse_table(k, v, path) for k, v in require(data, "tables", dict, path).items()}
     for k in tables:
         if not any(k == s.key for s in sections):  # a table is read from its section
             raise RuleFileError(path, f"tables.{k}", f"表格的键应为它所在章节的序号；模板中没有章节「{k}」")
-    return Template(str(_require(data, "version", str, path)), _require(data, "name", str, path),
+    return Template(str(require(data, "version", str, path)), require(data, "name", str, path),
                     data.get("first_year"), data.get("last_year"), sections, tables, path)
 
 

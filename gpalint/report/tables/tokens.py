@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...cjk import HAN_RE
 from ...document import Block
 
 _SPLIT = re.compile(r"\t|\||｜|\u3000|\s{2,}")
@@ -17,7 +18,6 @@ _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d
                    r"|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]{1,4})$")  # value-like but not a number: 「—」「无」「三」「1O」
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
 _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|期|家|万|%|％|余|多)")
-_HAN = re.compile(r"[^\W\d_A-Za-z]")  # a Chinese character, cheaply (see checks.base.HAN)
 PROSE = re.compile(r"[。，,；;]")  # sentence punctuation: a text holding it is prose, not a label
 
 
@@ -108,7 +108,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
 def _label(out: list[Token], text: str, block: int, start: int, end: int) -> None:
     raw = text[start:end]
     stripped = raw.strip(" \u3000\t")
-    if stripped and _HAN.search(stripped):
+    if stripped and HAN_RE.search(stripped):
         s = start + raw.index(stripped)
         out.append(Token("label", stripped, block, s, s + len(stripped)))
 
