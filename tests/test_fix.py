@@ -23,7 +23,10 @@ from lxml import etree
 import gpalint.fix as fix
 from gpalint.engine import Engine, Options
 from gpalint.fix import apply_text_fixes, choose, fix_file, fix_text
+from gpalint.fix.text import Lines, apply_changes
+from gpalint.fix.word import WordTarget, apply_edit
 from gpalint.model import Applicability, Edit, Location
+from gpalint.readers.docx import load
 from gpalint.readers.text import parse
 
 ENGINE = Engine.load()
@@ -107,14 +110,14 @@ def test_edits_land_on_the_characters_the_check_saw(text, markdown):
     doc = parse(text, "t.md" if markdown else "t.txt", markdown)
     blocks = {b.line: b for b in doc.blocks}  # before analyse splits long blocks
     _, diags = ENGINE.check_document(doc, G)
-    lines = fix._Lines(text)
+    lines = Lines(text)
     chosen = choose(diags, True, lines.place)
     for d, changes in chosen:
         for e, c in zip(sorted(d.fix.edits, key=lambda e: e.location.column), changes):
             b = blocks[e.location.line]
             assert text[c.start:c.end] == b.text[e.location.column - b.column:e.location.end_column - b.column]
     # and nothing outside them changes
-    new = fix._apply_text(text, chosen)
+    new = apply_changes(text, chosen)
     spans = sorted((c.start, c.end, c.content) for _, cs in chosen for c in cs)
     rebuilt, pos = [], 0
     for s, e, content in spans:
@@ -137,11 +140,11 @@ def test_overlapping_fixes_wait_for_the_next_round():
 def test_choose_is_deterministic_and_skips_unplaceable():
     text = "六、其他需要报告的事项\n按照<办法>执行,未收费;特此报告。\n"
     diags = g_findings(text)
-    a = choose(diags, True, fix._Lines(text).place)
-    b = choose(list(reversed(diags)), True, fix._Lines(text).place)
+    a = choose(diags, True, Lines(text).place)
+    b = choose(list(reversed(diags)), True, Lines(text).place)
     assert [(d.code, c) for d, c in a] == [(d.code, c) for d, c in b]
     assert choose(diags, True, lambda e: None) == []
-    assert all(d.fix.applicability is Applicability.SAFE for d, _ in choose(diags, False, fix._Lines(text).place))
+    assert all(d.fix.applicability is Applicability.SAFE for d, _ in choose(diags, False, Lines(text).place))
 
 
 # ---------------------------------------------------------------- text files: encodings, endings, atomic writes
@@ -267,7 +270,7 @@ def test_input_errors_as_in_check(tmp_path):
 
 def test_pdf_is_reported_once_not_fixed(tmp_path, capsys, monkeypatch):
     need_corpus()
-    monkeypatch.setattr(fix, "_told", set())
+    monkeypatch.setattr(fix, "TOLD", set())
     pdfs = sorted(FIXTURES.glob("00[03]_*.pdf"))
     copies = []
     for p in pdfs:
@@ -430,24 +433,26 @@ def test_docx_edits_on_generated_or_non_text_characters_are_refused(tmp_path):
         t.cell(0, 1).text = "3"
 
     _build(path, build)
-    docx_ = fix._Docx(path)
-    doc, loc = docx_.read()
-    place, _ = fix._docx_placer(docx_, doc, loc)
-    by_text = {b.text: b for b in doc.blocks}
+    target = WordTarget(ENGINE, G, load(path.read_bytes(), str(path)))
+    place = target.place
+    by_text = {b.text: b for b in target.body.doc.blocks}
     numbered = by_text["1.主动公开 2024 年。"]
-    assert place(Edit(Location(numbered.line, 1, numbered.line, 2), "一")) is None  # inside "1."
-    assert place(Edit(Location(numbered.line, 7, numbered.line, 8), "")) is not None  # the space after 公开
+    refused = place(Edit(Location(numbered.line, 1, numbered.line, 2), "一"))  # inside "1."
+    assert isinstance(refused, fix.Unplaced) and "自动生成" in refused.reason
+    assert isinstance(place(Edit(Location(numbered.line, 7, numbered.line, 8), "")), fix.Change)  # after 公开
     broken = by_text["see Table 1"]
-    assert place(Edit(Location(broken.line, 4, broken.line, 5), "")) is None  # the space a soft break stands for
-    assert place(Edit(Location(broken.line, 10, broken.line, 11), "")) is not None
+    assert isinstance(place(Edit(Location(broken.line, 4, broken.line, 5), "")), fix.Unplaced)  # a soft break's space
+    assert isinstance(place(Edit(Location(broken.line, 10, broken.line, 11), "")), fix.Change)
     cell = by_text["行政许可"]
     c = place(Edit(Location(cell.line, 3, cell.line, 5), "审批"))  # 许可 in the cell " 行政许可 " (stripped)
-    assert c is not None
-    _, paragraph = fix._docx_placer(docx_, doc, loc)
-    paragraph(cell.line).apply([(c.where[1][0], c.where[1][1], "审批")])
-    docx_.save(path)
+    assert isinstance(c, fix.Change)
+    apply_edit(*c.where, "审批")
+    xml = etree.tostring(target.word.root)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp_path / "out.docx", "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, xml if info.filename == "word/document.xml" else zin.read(info))
     import docx
-    assert docx.Document(str(path)).tables[0].cell(0, 0).text == "  行政审批 "
+    assert docx.Document(str(tmp_path / "out.docx")).tables[0].cell(0, 0).text == "  行政审批 "
 
 
 def test_docx_that_needs_nothing_is_not_rewritten(tmp_path):

@@ -19,6 +19,10 @@ from gpalint.document import Block, Cell
 from gpalint.model import InputError
 from gpalint.readers import docx as docx_reader
 from gpalint.readers import read
+from gpalint.readers.docx.body import soft_breaks
+from gpalint.readers.docx.numbering import Numbering
+from gpalint.readers.docx.package import Names
+from gpalint.readers.docx.styles import Styles
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -415,20 +419,25 @@ def test_damaged_pdf_never_raises_anything_else(tmp_path, edits):
 
 
 def test_numbering_prefixes_for_fixers():
-    doc, prefixes = docx_reader.read_with_numbering(FIXTURES / "numbered_headings.docx")
+    path = FIXTURES / "numbered_headings.docx"
+    body = docx_reader.walk(docx_reader.load(path.read_bytes(), str(path)))
+    prefixes = body.prefixes
     assert prefixes[3] == "一、" and prefixes[5] == "（一）"
-    by_line = {b.line: b for b in doc.blocks}
+    by_line = {b.line: b for b in body.doc.blocks}
     for line, prefix in prefixes.items():
         if line in by_line:
             assert by_line[line].text.startswith(prefix)
     assert by_line[3].text[len(prefixes[3]):] == "总体情况"  # the paragraph's own text
+    para = body.paragraphs[3]
+    assert para.editable(0, 1) and para.editable(2, 3) is None  # the number is generated, the text is typed
 
 
 def test_soft_breaks():
-    f = docx_reader._soft_breaks
+    f = soft_breaks
     assert f("一、总体\n情况") == "一、总体情况"
     assert f("Annual\nReport") == "Annual Report"
-    assert f("行政处罚\n3") == "行政处罚 3"
+    assert f("326\n条") == "326条"  # beside a CJK character: nothing (no space nobody typed)
+    assert f("行政处罚\n3") == "行政处罚3"
     assert f("规章\t0\n行政规范性文件\t0") == "规章\t0  行政规范性文件\t0"  # table recovery splits on 2+ spaces
     assert f("\n结尾。\n\n") == "结尾。"
 
@@ -446,8 +455,9 @@ def test_list_counters_follow_word():
       <w:num w:numId="3"><w:abstractNumId w:val="1"/>
         <w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
     </w:numbering>""")
-    r = docx_reader._Reader(docx_reader.W_TRANSITIONAL, "x")
-    r.load_numbering(numbering)
+    names = Names(docx_reader.W_TRANSITIONAL)
+    r = Numbering(names, Styles(names))
+    r.load(numbering)
     got = [r.number_text(n, lvl) for n, lvl in
            [("1", 0), ("1", 1), ("1", 1), ("2", 1),  # another w:num of the same list continues it
             ("1", 0), ("1", 1), ("1", 2), ("1", 2),  # a higher level restarts the lower ones
