@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+import wordml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -476,3 +478,78 @@ def test_styles_with_unusual_spacing_fall_back_to_a_full_parse(tmp_path):
             zout.writestr(info.filename, data)
     heads = [b.text for b in read(out).blocks if b.heading == 1]
     assert heads[0] == "一、总体情况" and len(heads) == 6
+
+
+# ---------------------------------------------------------------- Word: budgets (issue 14); hostile files built here
+def _numbered(n: int, start: str, fmt: str, text: str = "%1.") -> str:
+    numbering = (f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+                 f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
+    item = wordml.para(wordml.run("本机关主动公开政府信息。"), ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>')
+    return numbering, item * n
+
+
+def test_numbering_budget():
+    assert docx_reader.format_number(2_000_000_000, "lowerLetter") == "2000000000"  # not 77 million "a"s
+    assert docx_reader.format_number(780, "lowerLetter") == "z" * 30 and docx_reader.format_number(28, "upperLetter") == "BB"
+
+
+def test_list_starting_at_two_billion_is_cheap(tmp_path):
+    numbering, items = _numbered(3000, "2000000000", "lowerLetter")
+    path = wordml.write_docx(tmp_path / "big-number.docx", items, numbering=numbering)
+    got = wordml.run_limited("check", path, headroom_mb=300)
+    assert got["error"] is None and got["seconds"] < 30, got
+    doc = read(path)
+    numbered = [b.text for b in doc.blocks if b.text.endswith("本机关主动公开政府信息。")]
+    assert numbered[0] == "2000000000.本机关主动公开政府信息。" and numbered[-1].startswith("2000002999.")
+    print("\nhostile: list numbering from 2,000,000,000 (lowerLetter), 3000 items:", got)
+
+
+def test_generated_number_text_is_capped(tmp_path):
+    numbering, items = _numbered(2, "1", "decimal", "%1" * 5000)
+    path = wordml.write_docx(tmp_path / "long-number.docx", items, numbering=numbering)
+    doc = read(path)
+    texts = [b.text for b in doc.blocks if b.text.endswith("本机关主动公开政府信息。")]
+    assert texts and all(len(t) <= 64 + len("本机关主动公开政府信息。") for t in texts)
+
+
+def _bomb(path: Path, megabytes: int) -> Path:
+    """A .docx whose document.xml inflates to ``megabytes`` MB: one paragraph of 「政」 repeated."""
+    def document(z):
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(wordml.document_xml("<w:p><w:r><w:t>").split("<w:p>")[0].encode() + b"<w:p><w:r><w:t>")
+            chunk = "政".encode() * (1 << 18)  # 768 KB
+            for _ in range(megabytes * 4 // 3):
+                fh.write(chunk)
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return wordml.write_docx(path, "", document=document, level=9)
+
+
+def test_xml_bomb_is_refused_by_the_absolute_cap(tmp_path):
+    path = _bomb(tmp_path / "bomb.docx", 200)
+    got = wordml.run_limited("check", path, headroom_mb=150)
+    assert path.stat().st_size < 2_000_000
+    assert got["error"].startswith("Word 文档解压后内容异常庞大") and got["seconds"] < 5, got
+    print("\nhostile: document.xml inflating to 200 MB:", path.stat().st_size, "bytes,", got)
+
+
+def test_xml_bomb_is_refused_relative_to_the_file_size(tmp_path):
+    path = _bomb(tmp_path / "small-bomb.docx", 20)  # under the absolute cap, but 1000 times the file
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputError, match="异常庞大"):
+        read(path)
+    ok = wordml.write_docx(tmp_path / "ok.docx", wordml.para(wordml.run("正文。")))
+    assert read(ok).blocks
+
+
+def test_cli_bomb_is_one_line_and_exit_2_the_others_are_checked(tmp_path):
+    import subprocess
+    import sys
+    _bomb(tmp_path / "bomb.docx", 40)
+    shutil.copy(corpus(SEEDS[1], "docx"), tmp_path / "report.docx")
+    proc = subprocess.run([sys.executable, "-m", "gpalint", "check", "--format", "json", str(tmp_path)],
+                          capture_output=True, text=True, cwd=wordml.ROOT, timeout=120)
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if "bomb.docx" in line]
+    assert len(errors) == 1 and "异常庞大" in errors[0]
+    assert "report.docx" in proc.stdout  # the other file was checked

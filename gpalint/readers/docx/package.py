@@ -92,8 +92,8 @@ class Package:
         except KeyError:
             return None
         if self.inflated + info.file_size > self.budget:
-            mb = max(1, (self.inflated + info.file_size) // (1024 * 1024))
-            raise InputError(f"Word 文档解压后内容异常庞大（{name} 等部分约 {mb} MB，文件本身只有 "
+            mb = max(1, round(info.file_size / (1024 * 1024)))
+            raise InputError(f"Word 文档解压后内容异常庞大（{name} 解压后约 {mb} MB，文件本身只有 "
                              f"{len(self.data) / 1024:.0f} KB），不像是一份年度报告，已拒绝读取")
         if info.flag_bits & 0x1:
             raise InputError("该 Word 文档的压缩包已加密，无法读取：请取消密码后另存为 .docx 再检查")
