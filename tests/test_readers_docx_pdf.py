@@ -553,3 +553,25 @@ def test_cli_bomb_is_one_line_and_exit_2_the_others_are_checked(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if "bomb.docx" in line]
     assert len(errors) == 1 and "异常庞大" in errors[0]
     assert "report.docx" in proc.stdout  # the other file was checked
+
+
+def test_walker_names_each_characters_source(tmp_path):
+    """What the fixer and a comment writer rely on: every character of a block traced to its w:t, or why not."""
+    body = (wordml.para(wordml.run("甲乙"), wordml.run("丙丁", "<w:b/>"), "<w:r><w:tab/></w:r>", wordml.run("戊"))
+            + "<w:tbl><w:tr><w:tc>" + wordml.para(wordml.run(" 单元格 ")) + wordml.para(wordml.run("第二段"))
+            + "</w:tc></w:tr></w:tbl>")
+    path = wordml.write_docx(tmp_path / "src.docx", body)
+    walked = docx_reader.walk(docx_reader.load(path.read_bytes(), str(path)))
+    para = walked.paragraphs[3]
+    assert para.text == "甲乙丙丁\t戊"
+    r1, r2 = para.runs(0, 1)[0], para.runs(2, 3)[0]
+    assert para.runs(1, 3) == [r1, r2] and para.runs(0, 2) == [r1]  # where a comment range starts and ends
+    assert [(t.text, a, b) for t, a, b in para.pieces(1, 4)] == [("甲乙", 1, 2), ("丙丁", 0, 2)]
+    assert para.editable(0, 4) is None and "制表符" in para.editable(3, 5)
+    cell = next(b for b in walked.doc.blocks if b.cell)
+    assert cell.text == "单元格 第二段"
+    first, s, e = walked.locate(cell.line, 0, 3)
+    assert first.text[s:e] == "单元格" and s == 1
+    second, s, e = walked.locate(cell.line, 4, 7)
+    assert second.text[s:e] == "第二段" and second.number == first.number + 1
+    assert walked.locate(cell.line, 2, 6) is None  # across the space that joins the cell's paragraphs

@@ -144,6 +144,17 @@ def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
     return start
 
 
+def _without_zip64(extra: bytes) -> bytes:
+    """A zip extra field without its ZIP64 record (id 1)."""
+    out, pos = [], 0
+    while pos + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[pos:pos + 4])
+        if kind != 1:
+            out.append(extra[pos:pos + 4 + size])
+        pos += 4 + size
+    return b"".join(out)
+
+
 def write_package(out: BinaryIO, zin: zipfile.ZipFile, data: bytes, replaced: dict[str, bytes]) -> None:
     """Write the zip ``zin`` (opened on ``data``) to ``out`` with the members in ``replaced`` given new content;
     every other member is copied as stored (compressed bytes, never inflated), with a fresh local header."""
@@ -155,16 +166,19 @@ def write_package(out: BinaryIO, zin: zipfile.ZipFile, data: bytes, replaced: di
                 continue
             start = _local_data_start(data, info)
             copy = zipfile.ZipInfo(info.filename, info.date_time)
-            for attr in ("compress_type", "comment", "extra", "create_system", "create_version", "extract_version",
+            for attr in ("compress_type", "comment", "create_system", "create_version", "extract_version",
                          "flag_bits", "internal_attr", "external_attr", "CRC", "compress_size", "file_size"):
                 setattr(copy, attr, getattr(info, attr))
             copy.flag_bits &= ~0x08  # sizes and CRC go into the local header, no data descriptor
+            copy.extra = _without_zip64(info.extra)  # FileHeader adds its own when the sizes need one
             copy.header_offset = out.tell()
-            out.write(copy.FileHeader(zip64=False))
+            out.write(copy.FileHeader())
             out.write(memoryview(data)[start:start + info.compress_size])
+            # zipfile has no call to add a member as stored: register it as ZipFile.write does, so the central
+            # directory lists it and the next member goes after it
             zout.filelist.append(copy)
             zout.NameToInfo[copy.filename] = copy
-            zout.start_dir = out.tell()  # where zipfile writes the next member and the central directory
+            zout.start_dir = out.tell()
 
 
 def fix_docx_file(engine, path: Path, data: bytes, snap: writer.Snapshot, options, unsafe: bool,

@@ -369,7 +369,7 @@ class Walker:
         number = self.table_no
         VAL = n.VAL
         row = 0
-        for tr in self._rows(tbl):
+        for tr in self._children(tbl, (n.TR,)):
             trpr = tr.find(n.TRPR)
             col = 1
             if trpr is not None:
@@ -383,7 +383,7 @@ class Walker:
                     self.para_no += sum(1 for p in tr.iter(n.P) if not _in_textbox(p, tr))
                     continue
             row += 1
-            for tc in self._cells(tr):
+            for tc in self._children(tr, (n.TC,)):
                 span = 1
                 skip = False
                 tcpr = tc.find(n.TCPR)
@@ -399,7 +399,7 @@ class Walker:
                 segments: list[Segment] = []
                 at = 0
                 line = first = None
-                for child in self._cell_content(tc):
+                for child in self._children(tc, (n.P, n.TBL)):
                     if child.tag == n.P:
                         para = self._paragraph(child, None)
                         if first is None:
@@ -423,36 +423,16 @@ class Walker:
                     out.extend(nested)
                 col += span
 
-    def _rows(self, tbl):
+    def _children(self, el, tags: tuple[str, ...]):
+        """The children of ``el`` with one of ``tags``, looking through content controls and custom XML."""
         n = self.n
-        for child in tbl:
-            if child.tag == n.TR:
+        for child in el:
+            if child.tag in tags:
                 yield child
             elif child.tag in (n.SDT, n.CUSTOMXML):
                 inner = child.find(n.SDTCONTENT) if child.tag == n.SDT else child
                 if inner is not None:
-                    yield from self._rows(inner)
-
-    def _cells(self, tr):
-        n = self.n
-        for child in tr:
-            if child.tag == n.TC:
-                yield child
-            elif child.tag in (n.SDT, n.CUSTOMXML):
-                inner = child.find(n.SDTCONTENT) if child.tag == n.SDT else child
-                if inner is not None:
-                    yield from self._cells(inner)
-
-    def _cell_content(self, tc):
-        n = self.n
-        for child in tc:
-            tag = child.tag
-            if tag == n.P or tag == n.TBL:
-                yield child
-            elif tag in (n.SDT, n.CUSTOMXML):
-                inner = child.find(n.SDTCONTENT) if tag == n.SDT else child
-                if inner is not None:
-                    yield from self._cell_content(inner)
+                    yield from self._children(inner, tags)
 
 
 def _in_textbox(p, stop) -> bool:

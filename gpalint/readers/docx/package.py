@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from pathlib import Path
 
 from lxml import etree
 
@@ -70,14 +69,6 @@ class Package:
             raise InputError("不是有效的 Word 文档（.docx）文件：zip 压缩包已损坏或不完整") from None
         self.budget = part_budget(len(data))
         self.inflated = 0
-
-    @classmethod
-    def open(cls, path: Path) -> Package:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
-        return cls(data)
 
     def has(self, name: str) -> bool:
         return name in self.zip.NameToInfo
