@@ -543,12 +543,18 @@ def test_xml_bomb_is_refused_relative_to_the_file_size(tmp_path):
 
 
 def test_cli_bomb_is_one_line_and_exit_2_the_others_are_checked(tmp_path):
+    import resource
     import subprocess
     import sys
     _bomb(tmp_path / "bomb.docx", 40)
     shutil.copy(corpus(SEEDS[1], "docx"), tmp_path / "report.docx")
+    limit = 2 << 30  # a regression must not take the machine down
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     proc = subprocess.run([sys.executable, "-m", "gpalint", "check", "--format", "json", str(tmp_path)],
-                          capture_output=True, text=True, cwd=wordml.ROOT, timeout=120)
+                          capture_output=True, text=True, cwd=wordml.ROOT, timeout=120, preexec_fn=cap)
     assert proc.returncode == 2
     errors = [line for line in proc.stderr.splitlines() if "bomb.docx" in line]
     assert len(errors) == 1 and "异常庞大" in errors[0]
