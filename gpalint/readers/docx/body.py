@@ -33,8 +33,41 @@ WHY = {
     ENTITY: "含 XML 实体引用或注释",
 }
 Source = tuple["etree._Element | None", int]
-_NOWHERE: Source = (None, GENERATED)
 _BREAKS = re.compile(r"\n+")
+
+
+class Sources:
+    """The sources of a text's characters, as two parallel lists (no object per character: a report has
+    hundreds of thousands): ``nodes[i]`` the element or None, ``codes[i]`` the offset in its text or a code < 0."""
+
+    __slots__ = ("codes", "nodes")
+
+    def __init__(self) -> None:
+        self.nodes: list[etree._Element | None] = []
+        self.codes: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: int) -> Source:
+        return self.nodes[i], self.codes[i]
+
+    def text(self, node: etree._Element, n: int) -> None:
+        """``n`` typed characters: offsets 0..n-1 of ``node``'s text."""
+        self.nodes.extend(repeat(node, n))
+        self.codes.extend(range(n))
+
+    def add(self, node: etree._Element | None, code: int, n: int = 1) -> None:
+        self.nodes.extend(repeat(node, n))
+        self.codes.extend(repeat(code, n))
+
+    def extend(self, other: Sources, start: int = 0, end: int | None = None) -> None:
+        self.nodes.extend(other.nodes[start:end])
+        self.codes.extend(other.codes[start:end])
+
+    def span(self, start: int, end: int) -> zip:
+        """The (element, code) pairs of characters ``start``..``end``."""
+        return zip(self.nodes[start:end], self.codes[start:end])
 
 
 def break_text(prev: str, nxt: str, tabular: bool) -> str:
@@ -48,28 +81,30 @@ def break_text(prev: str, nxt: str, tabular: bool) -> str:
     return "" if is_cjk(prev) or is_cjk(nxt) else " "
 
 
-def resolve_breaks(text: str, sources: list[Source]) -> tuple[str, list[Source]]:
+def resolve_breaks(text: str, sources: Sources) -> tuple[str, Sources]:
     """Replace each run of soft line breaks ("\\n") by what it reads as (``break_text``), sources alongside."""
     tabular = "\t" in text
     out: list[str] = []
-    src: list[Source] = []
+    src = Sources()
     pos = 0
     for m in _BREAKS.finditer(text):
         s, e = m.span()
         out.append(text[pos:s])
-        src.extend(sources[pos:s])
+        src.extend(sources, pos, s)
         rep = break_text(text[s - 1] if s else "", text[e] if e < len(text) else "", tabular)
         out.append(rep)
-        src.extend(repeat(_NOWHERE, len(rep)))
+        src.add(None, GENERATED, len(rep))
         pos = e
     out.append(text[pos:])
-    src.extend(sources[pos:])
+    src.extend(sources, pos)
     return "".join(out), src
 
 
 def soft_breaks(text: str) -> str:
     """``text`` with its soft line breaks read as the walker reads them."""
-    return resolve_breaks(text, [_NOWHERE] * len(text))[0]
+    sources = Sources()
+    sources.add(None, GENERATED, len(text))
+    return resolve_breaks(text, sources)[0]
 
 
 class Paragraph:
@@ -77,7 +112,7 @@ class Paragraph:
 
     __slots__ = ("element", "number", "prefix", "sources", "text")
 
-    def __init__(self, element, number: int, text: str, sources: list[Source], prefix: int):
+    def __init__(self, element, number: int, text: str, sources: Sources, prefix: int):
         self.element = element
         self.number = number
         self.text = text
@@ -89,7 +124,7 @@ class Paragraph:
         edited in place; else why not, in Chinese."""
         if not 0 <= start <= end <= len(self.text):
             return "位置不在段落文字之内"
-        codes = [c for _, c in self.sources[start:end] if c < 0]
+        codes = [c for c in self.sources.codes[start:end] if c < 0]
         if codes:
             return WHY[codes[0]]
         if start == end:  # an insertion goes into the w:t beside it
@@ -101,7 +136,7 @@ class Paragraph:
     def pieces(self, start: int, end: int) -> list[tuple[etree._Element, int, int]]:
         """The editable characters ``start``..``end`` grouped by ``w:t``: (element, first offset, end offset)."""
         out: list[tuple[etree._Element, int, int]] = []
-        for node, off in self.sources[start:end]:
+        for node, off in self.sources.span(start, end):
             if node is None or off < 0:
                 continue
             if out and out[-1][0] is node and out[-1][2] == off:
@@ -114,7 +149,7 @@ class Paragraph:
         """The ``w:r`` elements showing the characters ``start``..``end``, in order (generated characters have
         none): the first and last are where a comment range over those characters starts and ends."""
         out: list[etree._Element] = []
-        for node, _ in self.sources[start:end]:
+        for node in self.sources.nodes[start:end]:
             run = node.getparent() if node is not None else None
             if run is not None and (not out or out[-1] is not run):
                 out.append(run)
@@ -225,7 +260,7 @@ class Walker:
             if ilvl is None:
                 ilvl = style.ilvl
         parts: list[str] = []
-        sources: list[Source] = []
+        sources = Sources()
         stats = [0, 0, 0]  # non-blank runs, bold runs, heading-font runs
         self._inline(p, parts, sources, stats, style.bold, style.font)
         text = "".join(parts)
@@ -236,7 +271,10 @@ class Walker:
             # Generated list number: prepended, column stays 1 (see the package docstring).
             prefix = self.numbering.number_text(num_id, ilvl or 0)
             text = prefix + text
-            sources = [_NOWHERE] * len(prefix) + sources
+            numbered = Sources()
+            numbered.add(None, GENERATED, len(prefix))
+            numbered.extend(sources)
+            sources = numbered
         para = Paragraph(p, no, text, sources, len(prefix))
         self.body.paragraphs[no] = para
         if out is not None and not style.toc and text.strip():
@@ -246,7 +284,7 @@ class Walker:
             self.body.segments[no] = [Segment(0, para, 0, len(text))]
         return para
 
-    def _inline(self, el, parts: list[str], sources: list[Source], stats: list[int], sbold, sfont) -> None:
+    def _inline(self, el, parts: list[str], sources: Sources, stats: list[int], sbold, sfont) -> None:
         n = self.n
         for child in el:
             tag = child.tag
@@ -275,14 +313,14 @@ class Walker:
         elif kind == "end" and self.fields:
             self.fields.pop()
 
-    def _run(self, r, parts: list[str], sources: list[Source], stats: list[int], sbold, sfont) -> None:
+    def _run(self, r, parts: list[str], sources: Sources, stats: list[int], sbold, sfont) -> None:
         n = self.n
         VAL = n.VAL
         bold, font = sbold, sfont
         dbold = dfont = None
         T = n.T
         pieces: list[str] = []
-        src: list[Source] = []
+        src = Sources()
         for child in r:
             tag = child.tag
             in_field = bool(self.fields) or self.simple_fields > 0
@@ -290,14 +328,14 @@ class Walker:
                 if child.text:
                     pieces.append(child.text)
                     if in_field:
-                        src.extend(repeat((child, FIELD), len(child.text)))
+                        src.add(child, FIELD, len(child.text))
                     else:
-                        src.extend(zip(repeat(child), range(len(child.text))))
+                        src.text(child, len(child.text))
                 for sub in child:  # entity references (only with a DTD), comments: the text after them too
                     value = (self.entities.get(sub.name, "") if sub.tag is etree.Entity else "") + (sub.tail or "")
                     if value:
                         pieces.append(value)
-                        src.extend(repeat((child, ENTITY), len(value)))
+                        src.add(child, ENTITY, len(value))
             elif tag == n.RPR:
                 for el in child:
                     t = el.tag
@@ -322,16 +360,16 @@ class Walker:
                 continue
             else:
                 local = tag[tag.rfind("}") + 1:]
-                mark = (child, FIELD if in_field else MARK)
+                mark = FIELD if in_field else MARK
                 if local == "tab" or local == "ptab":
                     pieces.append("\t")
-                    src.append(mark)
+                    src.add(child, mark)
                 elif local == "br" or local == "cr":
                     pieces.append("\n")
-                    src.append(mark)
+                    src.add(child, mark)
                 elif local == "noBreakHyphen":
                     pieces.append("-")
-                    src.append(mark)
+                    src.add(child, mark)
                 elif local == "sym":
                     code = child.get(n.CHAR) or ""
                     try:
@@ -342,7 +380,7 @@ class Walker:
                         cp -= 0xF000  # symbol fonts address their glyphs in the private-use area
                     if cp >= 0x20:
                         pieces.append(chr(cp))
-                        src.append(mark)
+                        src.add(child, mark)
                 elif local == "ruby":
                     base = child.find(n.RUBYBASE)
                     if base is not None:
