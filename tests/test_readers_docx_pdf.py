@@ -581,3 +581,4 @@ def test_walker_names_each_characters_source(tmp_path):
     second, s, e = walked.locate(cell.line, 4, 7)
     assert second.text[s:e] == "第二段" and second.number == first.number + 1
     assert walked.locate(cell.line, 2, 6) is None  # across the space that joins the cell's paragraphs
+    assert walked.cells[cell.cell] is first.element.getparent()  # the w:tc, to anchor a comment on the cell

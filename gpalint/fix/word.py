@@ -106,13 +106,14 @@ class WordTarget:
         if found is None:
             return Unplaced("位置不在 Word 段落的文字之内")
         para, s, e = found
+        what = f"「{para.text[s:e]}」" if para.text[s:e].strip() else "这里的空格" if e > s else "此处"
         why = para.editable(s, e)
         if why:
-            return Unplaced(f"「{para.text[s:e]}」{why}" if e > s else why)
+            return Unplaced(what + why)
         pieces = para.pieces(s, e)
         if len(pieces) > 1 and edit.content and len(edit.content) != e - s \
                 and len({_formatting(node) for node, _, _ in pieces}) > 1:
-            return Unplaced(f"「{para.text[s:e]}」跨越格式不同的几段文字，替换后无法保持各自的格式")
+            return Unplaced(f"{what}跨越格式不同的几段文字，替换后无法保持各自的格式")
         return Change(para.number * _PARA + s, para.number * _PARA + e, edit.content, Spot(para, s, e))
 
     def apply(self, chosen: list[tuple[Diagnostic, list[Change]]]) -> bool:

@@ -172,6 +172,7 @@ class WordBody:
         self.doc = doc
         self.paragraphs: dict[int, Paragraph] = {}  # by paragraph number (Block.line)
         self.segments: dict[int, list[Segment]] = {}  # block line -> the paragraphs its text is made of
+        self.cells: dict[Cell, etree._Element] = {}  # a table cell block's place -> its w:tc (e.g. to comment on)
 
     @property
     def prefixes(self) -> dict[int, str]:
@@ -453,8 +454,9 @@ class Walker:
                     elif child.tag == n.TBL:
                         self._table(child, nested)
                 if not skip:  # an empty cell too: in a table of numbers it is a value left blank, at a known place
-                    out.append(Block(" ".join(texts), line or first or self.para_no, 1,
-                                     cell=Cell(number, row, col)))
+                    place = Cell(number, row, col)
+                    out.append(Block(" ".join(texts), line or first or self.para_no, 1, cell=place))
+                    self.body.cells[place] = tc
                     if line is not None:
                         self.body.segments[line] = segments
                 if nested:
