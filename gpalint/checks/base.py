@@ -23,6 +23,8 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
     message = rule.message.format_map(fields)
     hint = rule.hint.format_map(fields) if rule.hint else None
     found = _block_at(report, location)
+    if fix is not None and any((b := _block_at(report, e.location)) is not None and b[0].rendered for e in fix.edits):
+        fix = None  # the text there is rendered from markup (Block.rendered): an edit could not be placed back safely
     source = None
     if found is not None:
         block, (column, text) = found
