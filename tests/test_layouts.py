@@ -148,3 +148,21 @@ def test_markdown_fixes_skip_rendered_text_and_apply_elsewhere(tmp_path):
     assert [(d.location.line, d.fix is not None) for d in diags] == [(3, False), (5, True)]
     fix_file(ENGINE, path, Options(select=["G104"]))
     assert path.read_text(encoding="utf-8").splitlines()[2:] == ["\\(一\\) 主动公开", "", "（二） 依申请公开"]
+
+
+def test_markdown_with_html_tables_reads_them_as_the_html_reader():
+    """pandoc ≥ 3 writes a table with merged cells as HTML inside GFM: its cells are table cells, numbered on."""
+    import re
+
+    from gpalint.readers.markdown import parse
+    page = (LAYOUTS / "pandoc-html" / "000_93445c37e83f1c72.html").read_text(encoding="utf-8")
+    body = re.search(r"<body>(.*)</body>", page, re.S).group(1)
+    doc = parse("| 信息 | 数<br>量 |\n|---|---|\n| 规章 | 3 |\n\n" + body, "r.md")
+    assert [b.text for b in doc.blocks[:4]] == ["信息", "数 量", "规章", "3"]
+    assert {b.cell.table for b in doc.blocks if b.cell} == {1, 2, 3, 4}
+    report = analyse(doc)
+    got = {(k, r, c): (v.value if v.problem is None else v.raw)
+           for k, t in report.tables.items() for (r, c), v in t.cells.items()}
+    expected = {(k, r, c): v for k, cells in tables_of(FIXTURES / "000_93445c37e83f1c72.docx").items()
+                for (r, c), v in cells.items()}
+    assert got == expected

@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..document import Block, Cell, Document
+from ..model import InputError
+from .html import parse as parse_html
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 # a line that starts a new item rather than continuing the sentence above: an outline number (一、 （一） 1. 第一),
@@ -24,6 +26,7 @@ _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、)）]|第[一二三四五六七八九十\d]+)")
 _WRAP = 72  # pandoc's line width; converters that wrap use this or more
 _LINE_END = "。；;：:！!？?"
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*(?:件|个|条|项|次|万元)?")
 _ORDERED = re.compile(r"\d{1,9}[.)][ \t]*$")  # an ordered-list marker before the item's text
 
@@ -75,6 +78,12 @@ class _Source:
         self.at = found + 1
         return _Char(ch, *self.where[found], rendered=True)
 
+    def skip(self, raw: str) -> None:
+        """Past ``raw`` (markup the text does not show)."""
+        found = self.text.find(raw, self.at)
+        if found >= 0:
+            self.at = found + len(raw)
+
     def next_line(self) -> None:
         nl = self.text.find("\n", self.at)
         self.at = len(self.text) if nl < 0 else nl + 1
@@ -105,8 +114,13 @@ def _render(inline: Token, source: _Source) -> list[list[_Char]]:
     lines: list[list[_Char]] = [[]]
     for child in inline.children or []:
         kind = child.type
-        if kind in ("text", "code_inline", "html_inline"):
+        if kind in ("text", "code_inline") or (kind == "html_inline" and not _BR.fullmatch(child.content)):
             lines[-1].extend(source.take(ch) for ch in child.content)
+        elif kind == "html_inline":  # <br> in a table cell or a paragraph: a line break, read as a space
+            source.skip(child.content)
+            if lines[-1]:
+                last = lines[-1][-1]
+                lines[-1].append(_Char(" ", last.line, last.column + 1, rendered=True))
         elif kind == "softbreak":
             text = source.text
             nl = text.find("\n", source.at)
@@ -262,13 +276,29 @@ class _Reader:
         self.table = []
 
     def verbatim(self, token: Token) -> None:
-        """Code and HTML blocks: their lines as they stand (an HTML comment may be a gpalint suppression)."""
+        """Code blocks and HTML comments: their lines as they stand (a comment may be a gpalint suppression)."""
         assert token.map is not None
         for index in range(*token.map):
             src = self.line(index)
             if src.strip():
                 lead = len(src) - len(src.lstrip())
                 self.doc.blocks.append(Block(src.strip(), index + 1, lead + 1))
+
+    def html(self, token: Token) -> None:
+        """An HTML block (pandoc writes a table as HTML where merged cells do not fit a pipe table): read as the HTML
+        reader reads a page, its tables numbered on from the Markdown ones."""
+        assert token.map is not None
+        first = token.map[0]
+        try:
+            page = parse_html("\n".join(self.lines[first:token.map[1]]), self.doc.path)
+        except InputError:  # markup without text
+            return
+        for b in page.blocks:
+            b.line += first
+            if b.cell is not None:
+                b.cell = Cell(b.cell.table + self.tables, b.cell.row, b.cell.col)
+        self.tables += max((b.cell.table - self.tables for b in page.blocks if b.cell), default=0)
+        self.doc.blocks.extend(page.blocks)
 
     def read(self, tokens: list[Token]) -> None:
         heading: int | None = None
@@ -302,6 +332,8 @@ class _Reader:
                     item_start = False
             elif kind == "table_close":
                 self.end_table()
+            elif kind == "html_block" and not token.content.lstrip().startswith("<!--"):
+                self.html(token)
             elif kind in ("fence", "code_block", "html_block"):
                 self.verbatim(token)
 
