@@ -4,8 +4,9 @@ Pipe tables become table cells (as the Word and HTML readers give them), ``#`` h
 (``\\(一\\)``, ``2\\.``), entities and emphasis marks are undone, and every character keeps the line and column it has
 in the .md source. A paragraph is one block per source line, as in a .txt file, except where a converter wrapped a
 sentence over lines (pandoc wraps at 72 columns): such lines are joined, the continuation's place kept in
-``Block.breaks``. A block whose text is not the source's characters as they stand (markup undone) is marked
-``rendered``, so that no fix is offered there: an edit could not be placed back on the source safely.
+``Block.breaks``, the line break read as a space (as CommonMark renders it). A block whose text is not the
+source's characters as they stand (markup undone, a line break read as a space) is marked ``rendered``, so that no
+fix is offered there: an edit could not be placed back on the source safely.
 """
 from __future__ import annotations
 
@@ -131,9 +132,9 @@ def _render(inline: Token, source: _Source) -> list[list[_Char]]:
             cur = lines[-1]
             if _own_line("".join(c.ch for c in cur), before, rest):
                 lines.append([])
-            else:
+            else:  # the line break reads as a space, as CommonMark renders it; no edit can be placed on it
                 last = cur[-1]
-                cur.append(_Char(" ", last.line, last.column + 1))  # the line break reads as a space
+                cur.append(_Char(" ", last.line, last.column + 1, rendered=True))
         elif kind == "hardbreak":
             source.next_line()
             lines.append([])
