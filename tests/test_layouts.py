@@ -166,3 +166,13 @@ def test_markdown_with_html_tables_reads_them_as_the_html_reader():
     expected = {(k, r, c): v for k, cells in tables_of(FIXTURES / "000_93445c37e83f1c72.docx").items()
                 for (r, c), v in cells.items()}
     assert got == expected
+
+
+def test_markdown_lines_are_numbered_as_the_fixer_numbers_them():
+    from gpalint.readers.markdown import parse
+    text = "一、总体情况\x0b本年度\u2028公开\r\n| a | 1 |\n|---|---|\n| b | 2 |\n"
+    lines = text.splitlines()
+    doc = parse(text, "r.md")
+    assert [(b.line, b.column, b.text) for b in doc.blocks] == [
+        (1, 1, "一、总体情况"), (2, 1, "本年度"), (3, 1, "公开"), (4, 3, "a"), (4, 7, "1"), (6, 3, "b"), (6, 7, "2")]
+    assert all(lines[b.line - 1][b.column - 1:].startswith(b.text) for b in doc.blocks)

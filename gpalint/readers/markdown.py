@@ -22,11 +22,11 @@ from ..model import InputError
 from .html import parse as parse_html
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
-# a line that starts a new item rather than continuing the sentence above: an outline number (一、 （一） 1. 第一),
-# a tab-separated table row, or a line after a full stop or colon
+# a line that starts a new item rather than continuing the sentence above: an outline number (一、 （一） 1. 第一)
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、)）]|第[一二三四五六七八九十\d]+)")
 _WRAP = 72  # pandoc's line width; converters that wrap use this or more
 _LINE_END = "。；;：:！!？?"
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*(?:件|个|条|项|次|万元)?")
 _ORDERED = re.compile(r"\d{1,9}[.)][ \t]*$")  # an ordered-list marker before the item's text
@@ -341,6 +341,8 @@ class _Reader:
 
 def parse(text: str, path: str = "<markdown>") -> Document:
     doc = Document(path=path, format="markdown")
-    _Reader(text, doc).read(_PARSER.parse(text))
+    # markdown-it numbers lines by "\n"; gpalint (and the fixer) as str.splitlines does, which also breaks at \v,
+    # \f, \u2028 …: those become "\n" for the parser, so that both count the same lines
+    _Reader(text, doc).read(_PARSER.parse(_LINE_BREAKS.sub("\n", text)))
     return doc
 
