@@ -9,6 +9,10 @@ the pandoc and LibreOffice HTML to PDF (a PDF producer other than LibreOffice). 
 reported and its layout left as it is; ``--only`` rebuilds some layouts.
 
     python scripts/make_layouts.py [--only pandoc-gfm,chromium-pandoc]
+
+Needs pandoc, poppler-utils, LibreOffice Writer, Chromium and fonts-noto-cjk (Debian packages) and, in the venv,
+``pip install 'markitdown[docx]'`` (used only here, not by gpalint). Chromium's PDFs embed the CJK fonts as Type 3
+glyphs (0.5–1 MB each): they stay local, listed in layouts/.gitignore, and the tests do not depend on them.
 """
 from __future__ import annotations
 
