@@ -176,3 +176,17 @@ def test_markdown_lines_are_numbered_as_the_fixer_numbers_them():
     assert [(b.line, b.column, b.text) for b in doc.blocks] == [
         (1, 1, "一、总体情况"), (2, 1, "本年度"), (3, 1, "公开"), (4, 3, "a"), (4, 7, "1"), (6, 3, "b"), (6, 7, "2")]
     assert all(lines[b.line - 1][b.column - 1:].startswith(b.text) for b in doc.blocks)
+
+
+def test_pdf_glyphs_mapped_to_kangxi_radicals_read_as_ideographs():
+    """Chromium (Skia) maps CJK glyphs to the look-alike Kangxi radicals (「⼀、总体情况」, 「⼈⺠」): pdfminer gives those
+    code points, the PDF reader the ideographs, so the headings are found. The PDF is Chromium's print of a page with
+    the six headings (tests/fixtures/chromium-kangxi-radicals.pdf)."""
+    from pathlib import Path
+
+    from pdfminer.high_level import extract_text
+    path = Path(__file__).parent / "fixtures" / "chromium-kangxi-radicals.pdf"
+    assert "⼀、总体情况" in extract_text(str(path))  # what the file holds
+    texts = [b.text for b in read(path).blocks]
+    assert texts[:3] == ["示范镇人民政府2024年政府信息公开工作年度报告", "一、总体情况", "二、主动公开政府信息情况"]
+    assert not any("\u2e80" <= ch <= "\u2fdf" for t in texts for ch in t)
