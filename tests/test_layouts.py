@@ -190,3 +190,16 @@ def test_pdf_glyphs_mapped_to_kangxi_radicals_read_as_ideographs():
     texts = [b.text for b in read(path).blocks]
     assert texts[:3] == ["示范镇人民政府2024年政府信息公开工作年度报告", "一、总体情况", "二、主动公开政府信息情况"]
     assert not any("\u2e80" <= ch <= "\u2fdf" for t in texts for ch in t)
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "real").glob("*.txt"))
+                         + sorted((CORPUS / "full").glob("*.txt")), ids=lambda p: p.stem[:24])
+def test_a_plain_text_report_saved_as_markdown_gives_the_same_findings(path, tmp_path):
+    """Hand-written Markdown is mostly plain text: one line per paragraph, tab-separated tables, crawler lines. Read as
+    Markdown it must give what it gives as .txt (no line glued to the next, no table lost to Markdown syntax)."""
+    md = tmp_path / f"{path.stem}.md"
+    md.write_bytes(path.read_bytes())
+    key = lambda d: (d.code, d.location.line, d.location.column, d.message)
+    _, as_text = ENGINE.check_document(read(path), Options())
+    _, as_markdown = ENGINE.check_document(read(md), Options())
+    assert sorted(map(key, as_markdown)) == sorted(map(key, as_text))

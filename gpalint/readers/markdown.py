@@ -152,12 +152,13 @@ def _own_line(before: str, source_line: str, line: str) -> bool:
     sentence a converter wrapped. Converters wrap where the text had a space and the next word did not fit in the
     line (pandoc at 72 columns: 「2024\n年以来，……」, 「**(一)\n主动公开：**……」). Any other break keeps the lines apart
     (「示范镇人民政府\n2025年1月20日」), and so does one between two Chinese characters, after a full stop or colon,
-    before an outline number, around a tab-separated row or after a short heading line (「一、总体情况」).
+    before an outline number or a field label (「本地目录:」), around a row of cells (tabs, ``|``) or after a short
+    heading line (「一、总体情况」).
     ``before``: the block's text so far; ``source_line``: the source line before the break."""
     word = line.strip().split(" ", 1)[0]
-    if _width(source_line.strip()) + 1 + _width(word) <= _WRAP:
-        return True
-    if not before or not line or before[-1] in _LINE_END or "\t" in before or "\t" in line:
+    if _width(source_line.strip()) + 1 + _width(word) <= _WRAP or word.endswith((":", "：")):
+        return True  # the line was not full, or the next starts a field of its own (「本地目录: …」)
+    if not before or not line or before[-1] in _LINE_END or any(c in before or c in line for c in "\t|"):
         return True
     if _cjk(before[-1]) and _cjk(line[0]):
         return True
