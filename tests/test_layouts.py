@@ -203,3 +203,25 @@ def test_a_plain_text_report_saved_as_markdown_gives_the_same_findings(path, tmp
     _, as_text = ENGINE.check_document(read(path), Options())
     _, as_markdown = ENGINE.check_document(read(md), Options())
     assert sorted(map(key, as_markdown)) == sorted(map(key, as_text))
+
+
+@pytest.mark.parametrize("layout", ["pandoc-gfm", "markitdown"])
+@pytest.mark.parametrize("split", ["placeholder", "blank", "repeated-header"])
+def test_markdown_table_split_into_pieces_still_gives_the_docx_tables(layout, split):
+    """Converters split a long table into small pipe tables (GFM wants a header row: 「列1 | 列2」 or blank ones),
+    leave empty stub tables, or repeat the header rows in the middle (a page break in the source)."""
+    from gpalint.readers.markdown import parse
+    lines = (LAYOUTS / layout / "000_93445c37e83f1c72.md").read_text(encoding="utf-8").splitlines()
+    top = next(n for n, line in enumerate(lines) if line.startswith("| (本列数据"))
+    width = lines[top].count("|") - 1
+    if split == "repeated-header":
+        middle = lines[top:top + 4] if layout == "pandoc-gfm" else [lines[top], lines[top + 1], *lines[top + 2:top + 4]]
+        middle = [row for row in middle if not set(row) <= set("|- ")]
+    else:
+        names = [f"列{n + 1}" if split == "placeholder" else " " for n in range(width)]
+        middle = ["", "| | |", "|---|---|", "", "| " + " | ".join(names) + " |", "|" + "---|" * width]
+    text = "\n".join(lines[:top + 12] + middle + lines[top + 12:]) + "\n"
+    report = analyse(parse(text, "r.md"))
+    got = {k: {(r, c): (v.value if v.problem is None else v.raw) for (r, c), v in t.cells.items()}
+           for k, t in report.tables.items()}
+    assert got == tables_of(FIXTURES / "000_93445c37e83f1c72.docx")

@@ -29,6 +29,7 @@ _LINE_END = "。；;：:！!？?"
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*(?:件|个|条|项|次|万元)?")
+_PLACEHOLDER = re.compile(r"(?:(?:列|栏|字段|column|col\.?)\s*\d{0,3}|[-—–_]*)", re.IGNORECASE)
 _ORDERED = re.compile(r"\d{1,9}[.)][ \t]*$")  # an ordered-list marker before the item's text
 
 
@@ -259,14 +260,17 @@ class _Reader:
 
     def end_table(self) -> None:
         """The table's cells, without the empty cells GFM needs where Word merged cells (a merged cell comes once, as
-        from the Word reader), and without the empty cells markdown-it pads short rows with. An empty cell is kept
+        from the Word reader), without the empty cells markdown-it pads short rows with and without a placeholder
+        header row (a table needs one in GFM). An empty cell is kept
         only where it can be a value left blank: in a column that holds numbers in some row, after the row's first
         number (or in a row of numbers only) and before its last filled cell."""
-        numeric = {b.cell.col for b in self.table if b.cell and _NUMBER.fullmatch(b.text)}
         rows: dict[int, list[Block]] = {}
         for b in self.table:
             if b.cell:
                 rows.setdefault(b.cell.row, []).append(b)
+        if 1 in rows and all(_PLACEHOLDER.fullmatch(b.text) for b in rows[1]):
+            del rows[1]  # GFM needs a header row: a converter splitting a table gives it 「列1 | 列2」 or nothing
+        numeric = {b.cell.col for cells in rows.values() for b in cells if b.cell and _NUMBER.fullmatch(b.text)}
         for cells in rows.values():
             filled = [n for n, b in enumerate(cells) if b.text]
             first_number = next((n for n, b in enumerate(cells) if _NUMBER.fullmatch(b.text)), len(cells))
