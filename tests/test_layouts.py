@@ -13,6 +13,8 @@ from collections import Counter
 
 import pytest
 from conftest import CORPUS, need_corpus
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gpalint.engine import Engine, Options
 from gpalint.readers import read
@@ -225,3 +227,21 @@ def test_markdown_table_split_into_pieces_still_gives_the_docx_tables(layout, sp
     got = {k: {(r, c): (v.value if v.problem is None else v.raw) for (r, c), v in t.cells.items()}
            for k, t in report.tables.items()}
     assert got == tables_of(FIXTURES / "000_93445c37e83f1c72.docx")
+
+
+_PIECES = [*"|-*_`#>\\[]()!<>&;:\n \t019一二（）《》“”。，、.a", "**", "\\(", "&amp;", "<br>", "<!-- gpalint: ignore G -->",
+           "\n\n", "| a | b |\n|---|---|\n", "    code\n", "1. ", "- ", "\x0b", "\r\n", "<p>", "政府信息公开" * 12]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_markdown_text_that_is_not_rendered_stands_in_the_source_as_it_is(text):
+    """The fixer edits the source at a block's locations: in a block not marked rendered, every character is the
+    source character at its location (escapes, entities, emphasis, HTML and joined lines mark a block rendered)."""
+    from gpalint.readers.markdown import parse
+    lines = text.splitlines()
+    for b in parse(text, "r.md").blocks:
+        if not b.rendered:
+            for k, ch in enumerate(b.text):
+                loc = b.location(k, k + 1)
+                assert lines[loc.line - 1][loc.column - 1] == ch, (b, k)

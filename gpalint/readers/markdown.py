@@ -232,7 +232,7 @@ class _Reader:
             column = max(src.find(content), 0) if content else len(src.rstrip())
             if n == 0 and marker and (m := _ORDERED.search(src[:column])):
                 marker_length, column = column - m.start(), m.start()  # 「1. 属于国家秘密」: the number is text too
-            pieces.append((src[column:column + max(len(content), len(src) - column)], first + n + 1, column + 1))
+            pieces.append((src[column:], first + n + 1, column + 1))
         source = _Source(pieces)
         prefix = [source.take(ch) for ch in pieces[0][0][:marker_length]]
         for n, chars in enumerate(_render(inline, source)):
@@ -252,11 +252,13 @@ class _Reader:
             at = bar + 1 if bar >= 0 else cursor
             self.table.append(Block("", index + 1, at + 1, cell=cell))
             return at
-        at = src.find(content, cursor)
-        at = cursor if at < 0 else at
-        chars = _strip([c for line in _render(inline, _Source([(content, index + 1, at + 1)])) for c in line])
+        raw = content.replace("|", "\\|")  # the table rule unescapes 「\|」 before the inline parser sees the cell
+        at = src.find(raw, cursor)
+        if at < 0:
+            raw, at = content, max(src.find(content, cursor), cursor)
+        chars = _strip([c for line in _render(inline, _Source([(raw, index + 1, at + 1)])) for c in line])
         self.table.append(_block(chars, cell=cell) if chars else Block("", index + 1, at + 1, cell=cell))
-        return at + len(content)
+        return at + len(raw)
 
     def end_table(self) -> None:
         """The table's cells, without the empty cells GFM needs where Word merged cells (a merged cell comes once, as
@@ -301,6 +303,7 @@ class _Reader:
             return
         for b in page.blocks:
             b.line += first
+            b.rendered = True  # entities decoded and lines joined: the text is not the source as it stands
             if b.cell is not None:
                 b.cell = Cell(b.cell.table + self.tables, b.cell.row, b.cell.col)
         self.tables += max((b.cell.table - self.tables for b in page.blocks if b.cell), default=0)
