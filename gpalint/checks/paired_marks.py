@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..document import Block
-from ..model import Edit, Fix
+from ..model import Diagnostic, Edit, Fix
+from ..report import Report
 from ..rules import Rule
 from ..tomlfile import RuleFileError
 from .base import HAN as HAN_CLASS
@@ -49,11 +50,18 @@ class Pair:
     elsewhere: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Params:
+    pairs: tuple[Pair, ...]
+    scope: str
+    skip_tables: bool
+
+
 def _error(rule: Rule, key: str, message: str) -> RuleFileError:
     return RuleFileError(rule.path or rule.code, key, message)
 
 
-def prepare(rule: Rule):
+def prepare(rule: Rule) -> Params:
     raw = param(rule, "pairs", list)
     pairs = []
     for n, item in enumerate(raw):
@@ -73,8 +81,8 @@ def prepare(rule: Rule):
         pairs.append(Pair(**item))
     if not pairs:
         raise _error(rule, "check.pairs", "至少要有一对标点")
-    return {"pairs": pairs, "scope": check_scope(rule, param(rule, "scope", str, "document")),
-            "skip_tables": param(rule, "skip_tables", bool, True)}
+    return Params(tuple(pairs), check_scope(rule, param(rule, "scope", str, "document")),
+                  param(rule, "skip_tables", bool, True))
 
 
 def paragraphs(blocks: list[tuple[int, Block]]) -> Iterator[list[Block]]:
@@ -94,12 +102,12 @@ def paragraphs(blocks: list[tuple[int, Block]]) -> Iterator[list[Block]]:
         yield run
 
 
-def run(rule, params, report):
-    for para in paragraphs(text_blocks(report, params["scope"], params["skip_tables"])):
+def run(rule: Rule, params: Params, report: Report) -> Iterator[Diagnostic]:
+    for para in paragraphs(text_blocks(report, params.scope, params.skip_tables)):
         # the paragraph's text, and for each character the block and offset it comes from
         text = "".join(b.text for b in para)
         where = [(b, k) for b in para for k in range(len(b.text))]
-        for pair in params["pairs"]:
+        for pair in params.pairs:
             if pair.elsewhere and any(ch in text for ch in pair.elsewhere):
                 continue
             for at, mark, partner, wrong in _unpaired(text, pair):
@@ -123,7 +131,7 @@ def run(rule, params, report):
                                  partner=partner, detail=detail)
 
 
-def _unpaired(text: str, pair: Pair):
+def _unpaired(text: str, pair: Pair) -> Iterator[tuple[int, str, str, int | None]]:
     """(offset of the unpaired mark, the mark, the mark it lacks, offset of the wrong mark standing for it or None)."""
     opened: list[int] = []
     orphans: list[int] = []
