@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
     o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
+    b = o.add_mutually_exclusive_group()
+    b.add_argument("--write-baseline", type=Path, metavar="文件", help="把本次发现的问题记入基线文件（视为已知问题）")
+    b.add_argument("--baseline", type=Path, metavar="文件", help="只报告基线文件中没有的新问题")
     r = sub.add_parser("rule", help="显示一条规则的说明", description="显示一条规则的说明、依据和示例。")
     r.positionals.add_argument("code", metavar="代码", help="规则代码，如 T103")
     rs = sub.add_parser("rules", help="列出全部规则", description="列出全部规则（含配置中的自定义规则）。")
@@ -273,7 +276,7 @@ def _options(args, path: Path):
     settings = _load_cached(args.config.resolve()) if args.config else settings_for(path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
-                      severity_fn=lambda code: severity_for(code, settings))
+                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
     return options, tuple(settings.extra_rules)
 
 
@@ -334,9 +337,9 @@ def cmd_check(args) -> int:
         files = [f for f in files if not (f in walked and _same_file(f, output))]
     rules = _check_selectors(args, files)
     results = _run_all(args, files)
-    for path, r in zip(files, results):
-        if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
-            _say(f"{display_path(r.path)}: 已跳过：{r.error}")
+    skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
+    for r in skipped:  # found beside the reports, not one of them: say so, and go on
+        _say(f"{display_path(r.path)}: 已跳过：{r.error}")
     results = [r for path, r in zip(files, results) if not (r.skipped and path in walked)]
     failed = errors + [r for r in results if r.error]
     for r in failed:
@@ -346,6 +349,10 @@ def cmd_check(args) -> int:
         _say("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告")
         return EXIT_ERROR
     hidden = _filter_severity(ok, args.severity)
+    if args.write_baseline or args.baseline:
+        _use_baseline(args, ok)
+        if args.write_baseline:
+            return EXIT_ERROR if failed else EXIT_CLEAN
     if args.diff:
         text = "".join(r.diff or "" for r in ok)
         _write(output, args.format, text)
@@ -358,6 +365,8 @@ def cmd_check(args) -> int:
             if args.fix:
                 fixed = sum(r.fixed for r in ok)
                 text += f"已修复 {fixed} 处问题。\n" if fixed else ""
+        elif args.format == "html":  # the review page lists the files it skipped, with the reason
+            text = render("html", ok + failed, rules, skipped=skipped)
         else:
             text = render(args.format, ok + failed, rules)
     except MemoryError:
@@ -370,6 +379,25 @@ def cmd_check(args) -> int:
     if any(r.diagnostics for r in ok) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _use_baseline(args, results: list[FileResult]) -> None:
+    """--write-baseline: record the findings; --baseline: keep only the new ones, and say how many are gone."""
+    from .baseline import BaselineError, apply, write
+    if args.write_baseline:
+        try:
+            count = write(args.write_baseline, results)
+        except OSError as exc:
+            raise CommandError(f"无法写入基线文件「{display_path(str(args.write_baseline))}」：{describe(exc)}") from None
+        _say(f"gpalint: 已把 {count} 个问题记入基线文件 {display_path(str(args.write_baseline))}")
+        return
+    before = sum(len(r.diagnostics) for r in results)
+    try:
+        gone = apply(args.baseline, results)
+    except BaselineError as exc:
+        raise CommandError(str(exc)) from None
+    known = before - sum(len(r.diagnostics) for r in results)
+    _say(f"gpalint: 基线中的 {known} 个已知问题未列出" + (f"；基线中有 {gone} 个问题已不再出现" if gone else ""))
 
 
 def _filter_severity(results: list[FileResult], minimum: str | None) -> int:

@@ -165,7 +165,7 @@ def test_json_lists_files_that_could_not_be_checked_as_e000():
     assert [d["code"] for d in data] == ["G101", "D101", "T103", "T103", "T999", "E000"]
     assert data[-1] == {"code": "E000", "severity": "error", "message": "无法读取：文件不是有效的 .docx（zip 损坏）",
                         "path": "reports/broken.docx", "line": 1, "column": 1, "end_line": 1, "end_column": 1,
-                        "context": None, "fix": None}
+                        "context": None, "fix": None, "fingerprint": None}
     assert set(data[-1]) == set(data[2]) and "page" in data[3]  # the same shape as a finding
 
 

@@ -22,17 +22,19 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
     fields = _Fields(fields)
     message = rule.message.format_map(fields)
     hint = rule.hint.format_map(fields) if rule.hint else None
-    found = _block_at(report, location)
+    found = block_at(report, location)
     source = None
     if found is not None:
         block, (column, text) = found
         if location.context is None and report.doc.format in ("docx", "pdf"):
             location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
         source = text if block.cell is not None else " " * (column - 1) + text
-    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source)
+    expected = fields.get("expected")
+    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
+                      expected=None if expected is None else str(expected))
 
 
-def _block_at(report: Report, location: Location):
+def block_at(report: Report, location: Location):
     """The block holding the location, and (column, text) of its part on the location's source line."""
     index = report.cache.get("blocks by line")
     if index is None:  # built once per report: a report can have thousands of findings
