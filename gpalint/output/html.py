@@ -34,11 +34,11 @@ QUOTE_AROUND = 12  # characters of the line shown on each side of the faulty tex
 
 FONTS = ('"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",'
          '"WenQuanYi Micro Hei",system-ui,sans-serif')
-CSS = """
-body{font-family:%s;margin:2em auto;max-width:80em;padding:0 1em;color:#222;line-height:1.5}
+CSS = f"body{{font-family:{FONTS}}}" + """
+body{margin:2em auto;max-width:80em;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.6em}h2{margin-top:2.2em;border-bottom:2px solid #ccc}h3{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;
-vertical-align:top}th{background:#f4f4f4;white-space:nowrap}table.wide{width:100%%}
+vertical-align:top}th{background:#f4f4f4;white-space:nowrap}table.wide{width:100%}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.z{color:#bbb}
 .error{color:#b00020}.warning{color:#8a5a00}.info{color:#0b5394}.ok{color:#1b7f3b}
 .meta,.path{color:#555}.path{font-size:.9em;word-break:break-all}a{color:#0b5394}
@@ -52,14 +52,15 @@ li.sev-info{border-color:#4a90d9}li.finding:target{background:#fff6d5}
 .quote{font-size:.95em;background:#f1f1f1;padding:.1em .4em;margin:.2em 0;white-space:pre-wrap}
 .quote mark{background:#ffd54f}.hint,.fix,.ctx{font-size:.9em;color:#555}
 details{font-size:.9em;color:#333;margin-top:.2em}details summary{cursor:pointer;color:#0b5394}
-table.grid{font-size:.85em}table.grid th.row{font-weight:normal;max-width:28em}table.grid th.sub{padding-left:1.5em}table.grid tr.group th{background:#eaeaea}
+table.grid{font-size:.85em}table.grid th.row{font-weight:normal;max-width:28em}table.grid th.sub{padding-left:1.5em}
+table.grid tr.group th{background:#eaeaea}
 td.blank{color:#999}td.faulty{background:#fde2e4;outline:2px solid #b00020;outline-offset:-2px}
 td.faulty del{color:#b00020}td.faulty ins{text-decoration:none;font-weight:bold;color:#1b7f3b}
 td.unreadable{background:repeating-linear-gradient(45deg,#fff3cd,#fff3cd 4px,#ffe8a1 4px,#ffe8a1 8px)}
 td.missing{background:#eee;color:#999}.tag{font-size:.75em;color:#8a5a00;display:block}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.8em;border:1px solid #ccc}
 @media print{a{color:inherit;text-decoration:none}.filters{display:none!important}}
-""" % FONTS
+"""
 
 # No report text in here: it reads the checkboxes and data-* attributes the page was written with.
 SCRIPT = """
