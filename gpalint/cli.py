@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .model import FileResult, InputError, Severity
+from .model import FileResult, InputError, NotAReport, Severity
 from .oserrors import describe
 from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 from .readers import SUFFIXES
@@ -170,9 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.positionals.add_argument("code", metavar="代码", help="规则代码，如 T103")
     rs = sub.add_parser("rules", help="列出全部规则", description="列出全部规则（含配置中的自定义规则）。")
     rs.options.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式")
-    e = sub.add_parser("extract", help="输出识别出的表格（json 或 csv）", description="输出 gpalint 识别出的统计表。")
-    e.positionals.add_argument("file", metavar="文件", help="一份报告")
-    e.options.add_argument("--format", choices=("json", "csv"), default="json", help="输出格式")
+    e = sub.add_parser("extract", help="输出识别出的表格（json、csv 或 xlsx）", description="输出 gpalint 识别出的统计表。")
+    e.positionals.add_argument("paths", nargs="+", metavar="路径",
+                               help="一份报告（json、csv）；xlsx 可以是多个文件或目录，每份报告一行")
+    e.options.add_argument("--format", choices=("json", "csv", "xlsx"), default="json",
+                           help="输出格式（xlsx：每张表一个工作表，需要 openpyxl）")
+    e.options.add_argument("--output", "-o", metavar="文件", help="写入文件（xlsx 输出到终端时必须给出）")
     e.options.add_argument("--template", type=_template, default="auto", metavar="版本", help="模板版本：auto、2021、2019")
     return p
 
@@ -577,13 +580,56 @@ def cmd_extract(args) -> int:
     from .readers import read
     from .report import analyse
     from .report.export import tables_csv, tables_json
+    if args.format == "xlsx":
+        return _extract_workbook(args)
+    if len(args.paths) > 1:
+        raise CommandError(f"参数错误：{args.format} 格式一次只导出一份报告；多份报告请用 --format xlsx")
+    path = args.paths[0]
     try:
-        report = analyse(read(args.file), args.template)
+        report = analyse(read(path), args.template)
     except InputError as exc:
-        _say(f"{display_path(args.file)}: 错误：{exc}")
+        _say(f"{display_path(path)}: 错误：{exc}")
         return EXIT_ERROR
-    _write(None, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
+    output = _output_target(args.output, [Path(path)], set())
+    _write(output, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
     return EXIT_CLEAN
+
+
+def _extract_workbook(args) -> int:
+    """extract --format xlsx: the tables of every report under the paths, one row per report (gpalint.output.xlsx)."""
+    from .output import xlsx
+    from .output.readout import readout
+    from .readers import read
+    from .report import analyse
+    if not xlsx.available():
+        raise CommandError(xlsx.MISSING)
+    if not args.output and sys.stdout.isatty():
+        raise CommandError("参数错误：xlsx 是二进制文件，请用 --output 指定要写入的文件，如 -o 统计表.xlsx")
+    files, errors, walked = collect(args.paths)
+    output = _output_target(args.output, files, walked)
+    reports, failed = [], [(r.path, r.error or "") for r in errors]
+    for path in files:
+        try:
+            reports.append((str(path), readout(analyse(read(path), args.template))))
+        except NotAReport as exc:
+            if path not in walked:
+                failed.append((str(path), str(exc)))
+            else:
+                _say(f"{display_path(str(path))}: 已跳过：{exc}")
+        except InputError as exc:
+            failed.append((str(path), str(exc)))
+    for path, reason in failed:
+        _say(f"{display_path(path)}: 错误：{reason}")
+    data = xlsx.workbook(reports, failed)
+    if output is not None:
+        from .atomic import replace_atomically
+        try:
+            replace_atomically(output, data)
+        except OSError as exc:
+            raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_ERROR if failed or not reports else EXIT_CLEAN
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ import gpalint
 from ..model import Applicability, Diagnostic, FileResult, Severity
 from ..rules import FAMILIES, Rule
 from . import printable, where
-from .readout import cell_position
+from .readout import cell_position, split_header
 from .text import SEVERITIES, ordered
 
 APPLICABILITY = {Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全，需 --unsafe-fixes"}
@@ -279,7 +279,7 @@ def _table(anchor: str, table: dict, at: dict, ids: dict) -> list[str]:
 
 def _header(columns: list[str], with_label: bool) -> str:
     """One header row, or two when the labels are 「group sub」 pairs (表四: 行政复议 结果维持 …)."""
-    groups = [c.rsplit(" ", 1) if " " in c else ["", c] for c in columns]
+    groups = [split_header(c) for c in columns]
     first = '<th rowspan="2"></th>' if with_label else ""
     if not any(g for g, _ in groups):
         return f"<tr>{'<th></th>' if with_label else ''}{''.join(f'<th>{_e(c)}</th>' for c in columns)}</tr>"

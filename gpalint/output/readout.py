@@ -51,6 +51,12 @@ def agency(report: Report) -> str | None:
     return issuer if _AGENCY.fullmatch(issuer) else None
 
 
+def split_header(label: str) -> tuple[str, str]:
+    """The two header levels of a column label of a header-layout table: 「行政复议 总计」 → ("行政复议", "总计")."""
+    group, _, sub = label.rpartition(" ")
+    return group, sub
+
+
 def cell_position(page: int | None, line: int, column: int) -> list:
     """How a cell and a finding are matched: the finding of a cell is placed where the cell's text starts."""
     return [page, line, column]
@@ -58,7 +64,7 @@ def cell_position(page: int | None, line: int, column: int) -> list:
 
 def _table(table: Table) -> dict:
     spec = table.spec
-    rows = []
+    rows: list[dict] = []
     for key, row in spec.rows.items():
         has_cells = any((key, c) in table.cells for c in spec.columns)
         if row.group and not has_cells:
