@@ -618,8 +618,8 @@ def _extract_workbook(args) -> int:
                 _say(f"{display_path(str(path))}: 已跳过：{exc}")
         except InputError as exc:
             failed.append((str(path), str(exc)))
-    for path, reason in failed:
-        _say(f"{display_path(path)}: 错误：{reason}")
+    for name, reason in failed:
+        _say(f"{display_path(name)}: 错误：{reason}")
     data = xlsx.workbook(reports, failed)
     if output is not None:
         from .atomic import replace_atomically

@@ -79,7 +79,6 @@ def _name(table: dict, row: dict, column: str) -> tuple[str, str]:
 
 
 def _sheet(ws, key: str, reports: list[tuple[str, dict]]) -> None:
-    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
     columns = _columns(key, reports)
@@ -108,29 +107,40 @@ def _sheet(ws, key: str, reports: list[tuple[str, dict]]) -> None:
         for n, text in enumerate((path, read.get("agency") or "", read.get("template") or ""), start=1):
             _text(ws.cell(row=r, column=n if n < 3 else 4), text)
         ws.cell(row=r, column=3, value=read.get("year"))
-        unread: list[str] = []
         if table is None or not table["found"]:
-            unread.append("报告中没有找到这张表")
-        for row in table["rows"] if table is not None else ():
-            unread_row: list[str] = []
-            for column, cell in zip(row["columns"], row["cells"]):
-                target = ws.cell(row=r, column=index[_name(table, row, column)])
-                state = cell["state"]
-                if state == "ok":
-                    target.value = cell["value"]
-                    continue
-                target.fill = fills[state]
-                if state == "blank" or not table["found"]:
-                    continue
-                unread_row.append(column)
-                why = "报告中没有这一行" if state == "missing" else cell["problem"] or "未能读取"
-                raw = f"（原文「{cell['text']}」）" if cell["text"] else ""
-                target.comment = Comment(printable(f"gpalint 未能读取：{why}{raw}"), AUTHOR)
-            if unread_row and len(unread_row) == len(row["columns"]) > 1:
-                unread.append("全部数值" if table["layout"] == "header" else f"{row['label']}（整行）")
-            else:
-                unread += ["/".join(x for x in _name(table, row, column) if x) for column in unread_row]
+            for c in range(first, end):
+                ws.cell(row=r, column=c).fill = fills["missing"]
+            _text(ws.cell(row=r, column=end), "报告中没有找到这张表")
+            continue
+        unread = _fill_row(ws, r, table, index, fills)
         _text(ws.cell(row=r, column=end), "；".join(unread))
     ws.freeze_panes = ws.cell(row=3, column=first)
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 24
+
+
+def _fill_row(ws, r: int, table: dict, index: dict, fills: dict) -> list[str]:
+    """Write one report's cells of ``table`` into sheet row ``r``; the names of the cells it could not read."""
+    from openpyxl.comments import Comment
+
+    unread: list[str] = []
+    for row in table["rows"]:
+        unread_row: list[str] = []
+        for column, cell in zip(row["columns"], row["cells"]):
+            target = ws.cell(row=r, column=index[_name(table, row, column)])
+            state = cell["state"]
+            if state == "ok":
+                target.value = cell["value"]
+                continue
+            target.fill = fills[state]
+            if state == "blank":
+                continue
+            unread_row.append(column)
+            why = "报告中没有这一行" if state == "missing" else cell["problem"] or "未能读取"
+            raw = f"（原文「{cell['text']}」）" if cell["text"] else ""
+            target.comment = Comment(printable(f"gpalint 未能读取：{why}{raw}"), AUTHOR)
+        if unread_row and len(unread_row) == len(row["columns"]) > 1:
+            unread.append("全部数值" if table["layout"] == "header" else f"{row['label']}（整行）")
+        else:
+            unread += ["/".join(x for x in _name(table, row, column) if x) for column in unread_row]
+    return unread
