@@ -5,8 +5,8 @@ A reviewer re-checking 300 corrected reports wants to see what changed, not the 
 finding is recognised by what it is about, not by where it stands: its code, the section it is in, and either the
 table cell it names or the faulty text itself with a few characters around it, normalised (full/half width,
 spaces). Line numbers, page numbers and the numbers in the message are left out, so blank lines inserted at the top
-or a paragraph rewritten elsewhere keep a finding matched; a total changed to another wrong value is still the same
-finding of the same cell. The same fingerprint may occur more than once in a file (the same typo twice in one
+or a paragraph rewritten elsewhere keep a finding matched; a total changed to another wrong value is a new finding
+(the correction failed). The same fingerprint may occur more than once in a file (the same typo twice in one
 section): the baseline counts them, and only occurrences beyond the count are new.
 
 The file is JSON, paths relative to the baseline's folder (so the folder of reports and its baseline can move
@@ -54,18 +54,19 @@ def _section(report: Report, d: Diagnostic) -> str:
 
 
 def _anchor(report: Report, d: Diagnostic) -> str:
-    """The table cell the finding names, else the faulty text with AROUND characters either side."""
+    """The faulty text with AROUND characters either side; for a table cell, the cell's name and its text."""
     loc = d.location
-    if loc.context and _CELL.match(loc.context):
-        return norm(_CELL_PLACE.sub("", loc.context))
+    cell = norm(_CELL_PLACE.sub("", loc.context)) if loc.context and _CELL.match(loc.context) else None
     from .checks.base import block_at
     found = block_at(report, loc)
-    if found is None:  # not located in the text (a reader note): the message, without its numbers
-        return _DIGITS.sub("#", norm(d.message))
+    if found is None:  # not located in the text (a table missing, a reader note): the message without its numbers
+        return cell or _DIGITS.sub("#", norm(d.message))
     _, (column, text) = found
     start = max(0, loc.column - column)
-    end = loc.end_column - column if loc.end_line in (None, loc.line) and loc.end_column else len(text)
-    return norm(text[max(0, start - AROUND):max(start, end) + AROUND])
+    end = max(start, loc.end_column - column if loc.end_line in (None, loc.line) and loc.end_column else len(text))
+    if cell is not None:  # a cell: its neighbours in a flattened row are other cells, not context
+        return f"{cell}|{norm(text[start:end])}"
+    return norm(text[max(0, start - AROUND):end + AROUND])
 
 
 # ── the file ─────────────────────────────────────────────────────────────────────────────────────────

@@ -112,3 +112,23 @@ def test_write_baseline_and_baseline_exclude_each_other(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["check", "--baseline", "a.json", "--write-baseline", "b.json", str(tmp_path)])
     assert exc.value.code == 2 and "不能与参数" in capsys.readouterr().err
+
+
+def test_a_wrong_cell_changed_to_another_wrong_value_is_new(tmp_path, capsys):
+    need_corpus()
+    lines = next((CORPUS / "seeds").glob("002_*.txt")).read_text(encoding="utf-8").split("\n")
+    report = tmp_path / "r.txt"
+
+    def with_total(total: str) -> None:  # 表四's 行政复议 总计 (the five 行政复议 values add up to 0)
+        row = lines[71].split("\t")
+        report.write_text("\n".join([*lines[:71], "\t".join([*row[:4], total, *row[5:]]), *lines[72:]]),
+                          encoding="utf-8")
+
+    with_total("3")
+    assert main(["check", str(report), "--write-baseline", str(tmp_path / "b.json"), "--select", "T106"]) == 0
+    with_total("4")
+    capsys.readouterr()
+    assert main(["check", "--format", "json", "--baseline", str(tmp_path / "b.json"), "--select", "T106",
+                 str(report)]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert [f["code"] for f in findings] == ["T106"] and "实为 4" in findings[0]["message"]
