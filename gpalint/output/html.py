@@ -303,7 +303,8 @@ def _cell(cell: dict, at: dict, ids: dict) -> str:
                          for d in faulty)
         shown = text or "空"
         value = f"<del>{shown}</del> <ins>{_e(expected)}</ins>" if expected is not None else shown
-        return f'<td class="n faulty">{value}<span class="tag">{links}</span></td>'
+        unread = "未能读取 " if state == "unreadable" else ""
+        return f'<td class="n faulty">{value}<span class="tag">{unread}{links}</span></td>'
     if state == "ok":
         return f'<td class="n">{text}</td>'
     if state == "blank":
