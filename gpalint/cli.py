@@ -336,6 +336,8 @@ def cmd_check(args) -> int:
         args.format = SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
     files, errors, walked = collect(args.paths)
     output = _output_target(args.output, files, walked)
+    if args.write_baseline:  # the same checks: its folder is writable, and it is not one of the reports
+        _output_target(str(args.write_baseline), files, walked)
     if output is not None and output.exists():  # last run's output, found again by walking the folder
         files = [f for f in files if not (f in walked and _same_file(f, output))]
     rules = _check_selectors(args, files)

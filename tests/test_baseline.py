@@ -132,3 +132,11 @@ def test_a_wrong_cell_changed_to_another_wrong_value_is_new(tmp_path, capsys):
                  str(report)]) == 1
     findings = json.loads(capsys.readouterr().out)
     assert [f["code"] for f in findings] == ["T106"] and "实为 4" in findings[0]["message"]
+
+
+def test_write_baseline_never_overwrites_a_report(tmp_path, capsys):
+    report = tmp_path / "r.txt"
+    report.write_text("2024年政府信息公开工作年度报告\n", encoding="utf-8")
+    assert main(["check", str(report), "--write-baseline", str(report)]) == 2
+    assert report.read_text(encoding="utf-8") == "2024年政府信息公开工作年度报告\n"
+    assert "拒绝覆盖" in capsys.readouterr().err
