@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .checks.base import Context, block_at
 from .model import Diagnostic, FileResult
 from .report import Report
 from .report.template import norm
@@ -37,28 +38,30 @@ class BaselineError(Exception):
     """A baseline file that cannot be read or is not a baseline: the message is one Chinese line."""
 
 
-def fingerprint(d: Diagnostic, report: Report) -> str:
-    parts = (d.code, _section(report, d), _anchor(report, d))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+def add_fingerprints(report: Report, diagnostics: list[Diagnostic]) -> None:
+    """Set the fingerprint of each of ``report``'s findings."""
+    if not diagnostics:
+        return
+    context = Context(report)
+    blocks = report.blocks
+    starts = sorted(((blocks[h.index].page or 0, blocks[h.index].line), h.spec.key) for h in report.outline.headings)
+    for d in diagnostics:
+        parts = (d.code, _section(starts, d), _anchor(context, d))
+        d.fingerprint = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _section(report: Report, d: Diagnostic) -> str:
-    """The key of the section (一…六) the finding stands in, "" before the first."""
-    starts = report.cache.get("section starts")
-    if starts is None:  # once per report
-        blocks = report.doc.blocks
-        starts = report.cache["section starts"] = sorted(
-            ((blocks[h.index].page or 0, blocks[h.index].line), h.spec.key) for h in report.outline.headings)
+def _section(starts: list[tuple[tuple[int, int], str]], d: Diagnostic) -> str:
+    """The key of the section (一…六) the finding stands in, "" before the first; ``starts`` are the headings'
+    (page, line) and keys, in order."""
     at = bisect.bisect_right(starts, ((d.location.page or 0, d.location.line), "\uffff")) - 1
     return starts[at][1] if at >= 0 else ""
 
 
-def _anchor(report: Report, d: Diagnostic) -> str:
+def _anchor(context: Context, d: Diagnostic) -> str:
     """The faulty text with AROUND characters either side; for a table cell, the cell's name and its text."""
     loc = d.location
     cell = norm(_CELL_PLACE.sub("", loc.context)) if loc.context and _CELL.match(loc.context) else None
-    from .checks.base import block_at
-    found = block_at(report, loc)
+    found = block_at(context, loc)
     if found is None:  # not located in the text (a table missing, a reader note): the message without its numbers
         return cell or _DIGITS.sub("#", norm(d.message))
     _, (column, text) = found

@@ -97,8 +97,10 @@ def _year(text: str) -> int:
 
 
 def _template(text: str) -> str:
-    from .config import templates_available
-    allowed = ["auto", *templates_available()]
+    # the built-in templates and those of the configuration that applies here (its extra-templates)
+    from .config import settings_for
+    from .report.template import load_templates
+    allowed = ["auto", *load_templates(tuple(settings_for(Path.cwd() / "_").extra_templates)).by_version]
     if text not in allowed:
         raise argparse.ArgumentTypeError(f"没有模板「{text}」：可用 {'、'.join(allowed)}")
     return text
@@ -177,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="输出格式（xlsx：每张表一个工作表，需要 openpyxl）")
     e.options.add_argument("--output", "-o", metavar="文件", help="写入文件（xlsx 输出到终端时必须给出）")
     e.options.add_argument("--template", type=_template, default="auto", metavar="版本", help="模板版本：auto、2021、2019")
+    add_test_rules_parser(sub)
     return p
 
 
@@ -191,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(args.format)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "test-rules":
+            return cmd_test_rules(args.directory, args.local_prefix)
         build_parser().print_help()
         return EXIT_ERROR
     except RuleFileError as exc:
@@ -280,17 +285,17 @@ def _options(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
-    return options, tuple(settings.extra_rules)
+    return options, settings.rule_sources
 
 
 _ENGINES: dict = {}
 
 
-def _engine(extra: tuple[Path, ...]):
+def _engine(sources):
     from .engine import Engine
-    if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
-    return _ENGINES[extra]
+    if sources not in _ENGINES:
+        _ENGINES[sources] = Engine.load(sources)
+    return _ENGINES[sources]
 
 
 def check_one(args, path: Path) -> FileResult:
@@ -430,7 +435,7 @@ def _check_selectors(args, files: list[Path]) -> dict:
         configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
     rules: dict = {}
     for settings in configs:
-        known = _engine(tuple(settings.extra_rules)).rules
+        known = _engine(settings.rule_sources).rules
         rules.update(known)
         if settings.config_path is None:
             continue
@@ -542,7 +547,7 @@ def write_output(path: Path, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return _engine(settings_for(Path.cwd() / "_").rule_sources).rules
 
 
 def cmd_rule(code: str) -> int:
@@ -579,8 +584,6 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .readers import read
-    from .report import analyse
     from .report.export import tables_csv, tables_json
     if args.format == "xlsx":
         return _extract_workbook(args)
@@ -588,7 +591,7 @@ def cmd_extract(args) -> int:
         raise CommandError(f"参数错误：{args.format} 格式一次只导出一份报告；多份报告请用 --format xlsx")
     path = args.paths[0]
     try:
-        report = analyse(read(path), args.template)
+        report = _extract_report(Path(path), args.template)
     except InputError as exc:
         _say(f"{display_path(path)}: 错误：{exc}")
         return EXIT_ERROR
@@ -597,12 +600,20 @@ def cmd_extract(args) -> int:
     return EXIT_CLEAN
 
 
+def _extract_report(path: Path, template: str):
+    """The Report of one file for extract, with the templates of the configuration that applies to it."""
+    from .config import settings_for
+    from .readers import read
+    from .report import analyse
+    from .report.template import load_templates
+    templates = load_templates(tuple(settings_for(path).extra_templates))
+    return analyse(read(path), template, templates=templates)
+
+
 def _extract_workbook(args) -> int:
     """extract --format xlsx: the tables of every report under the paths, one row per report (gpalint.output.xlsx)."""
     from .output import xlsx
     from .output.readout import readout
-    from .readers import read
-    from .report import analyse
     if not xlsx.available():
         raise CommandError(xlsx.MISSING)
     if not args.output and sys.stdout.isatty():
@@ -612,7 +623,7 @@ def _extract_workbook(args) -> int:
     reports, failed = [], [(r.path, r.error or "") for r in errors]
     for path in files:
         try:
-            reports.append((str(path), readout(analyse(read(path), args.template))))
+            reports.append((str(path), readout(_extract_report(path, args.template))))
         except NotAReport as exc:
             if path not in walked:
                 failed.append((str(path), str(exc)))
@@ -632,6 +643,24 @@ def _extract_workbook(args) -> int:
     else:
         sys.stdout.buffer.write(data)
     return EXIT_ERROR if failed or not reports else EXIT_CLEAN
+
+
+# ── test-rules ──────────────────────────────────────────────────────────────────────────────────────────
+
+def add_test_rules_parser(sub) -> None:
+    t = sub.add_parser("test-rules", help="运行规则文件中的示例（内置规则目录，或本省规则目录）",
+                       description="运行规则文件中的示例：bad 应报告、good 应通过、fixed 为修复结果。")
+    t.positionals.add_argument("directory", type=Path, metavar="目录", help="规则目录（如 rules/ 或本省的 extra-rules 目录）")
+    t.options.add_argument("--local-prefix", metavar="前缀",
+                           help="本地规则的代码前缀（默认：目录所在配置的 local-prefix，如 JS）")
+
+
+def cmd_test_rules(directory: Path, local_prefix: str | None = None) -> int:
+    """Exit 0 when every example passes, 1 when one fails; a bad folder or rule file is a RuleFileError (exit 2)."""
+    from .ruletest import report
+    text, passed = report(directory, local_prefix)
+    sys.stdout.write(text)
+    return EXIT_CLEAN if passed else EXIT_FINDINGS
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,7 +33,8 @@ class Block:
     # (offset in text where it starts, its line, its column), so offsets still map to the right source line
     breaks: tuple[tuple[int, int, int], ...] = ()
 
-    def _position(self, offset: int) -> tuple[int, int]:
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) in the source of the character at ``offset`` in ``text``."""
         line, column, base = self.line, self.column, 0
         for at, brk_line, brk_column in self.breaks:
             if at > offset:
@@ -54,8 +55,8 @@ class Block:
         end = len(self.text) if end is None else end
         if not self.breaks:
             return Location(self.line, self.column + start, self.line, self.column + end, self.page, context)
-        line, column = self._position(start)
-        end_line, end_column = self._position(max(start, end - 1))
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end - 1))
         return Location(line, column, end_line, end_column + 1, self.page, context)
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from .oserrors import describe
 
@@ -25,6 +26,25 @@ class RuleFileError(Exception):
     def __init__(self, path: Path | str, key: str, problem: str):
         self.path, self.key, self.problem = str(path), key, problem
         super().__init__(f"{path}：「{key}」{problem}")
+
+
+T = TypeVar("T")
+TYPE_NAMES: dict[type, str] = {str: "字符串", int: "整数", float: "数", bool: "布尔值（true 或 false）", list: "列表",
+                               dict: "表"}
+
+
+def require(data: dict, key: str, kind: type[T], path: Path | str, where: str = "", default: T | None = None) -> T:
+    """The value of ``key`` in a table of a definition file (rule, template, configuration), of type ``kind`` (a
+    bool is not taken for an int); ``default`` when absent, which ``None`` makes required. Errors name the file and
+    the key as the user wrote it (``where`` is the table's dotted prefix, e.g. "check." or "tables.三.")."""
+    value = data.get(key)
+    if value is None:
+        if default is None:
+            raise RuleFileError(path, f"{where}{key}", "缺少必填项")
+        return default
+    if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
+        raise RuleFileError(path, f"{where}{key}", f"类型应为{TYPE_NAMES.get(kind, kind.__name__)}")
+    return value
 
 
 def _read(path: Path) -> bytes:

@@ -170,9 +170,9 @@ def test_a_readme_beside_the_reports_is_skipped_not_an_error(tmp_path, capsys):
 
 def test_a_province_adds_its_own_rule_without_python(tmp_path, capsys):
     """extra-rules: a folder of the user's own rule files, found through gpalint.toml beside the reports."""
-    (tmp_path / "gpalint.toml").write_text('extra-rules = ["省级规则"]\n', encoding="utf-8")
+    (tmp_path / "gpalint.toml").write_text('extra-rules = ["省级规则"]\nlocal-prefix = "JS"\n', encoding="utf-8")
     (tmp_path / "省级规则").mkdir()
-    (tmp_path / "省级规则" / "S901.toml").write_text('''code = "S901"
+    (tmp_path / "省级规则" / "JS901.toml").write_text('''code = "JS901"
 name = "province-hotline"
 severity = "warning"
 summary = "第六部分应公布政务公开咨询电话"
@@ -190,13 +190,13 @@ good = "六、其他需要报告的事项\\n咨询电话：0000-1234567。"
 ''', encoding="utf-8")
     (tmp_path / "report.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run("check", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
-    assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
+    assert code == 1 and [d["code"] for d in json.loads(out)] == ["JS901"]
     code, out, _ = run("check", "--format", "sarif", str(tmp_path / "report.txt"), capsys=capsys)
     assert "第六部分应公布政务公开咨询电话" in out  # the outputs know the user's rule too
     # a prefix is known when a rule of the rule set that applies has it
-    code, out, _ = run("check", "--select", "S9", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
-    assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
-    code, _, err = run("check", "--select", "S9", str(CLEAN), capsys=capsys)  # no extra rules apply to this one
+    code, out, _ = run("check", "--select", "JS9", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
+    assert code == 1 and [d["code"] for d in json.loads(out)] == ["JS901"]
+    code, _, err = run("check", "--select", "S9", str(CLEAN), capsys=capsys)  # no rule has this prefix
     assert code == 2 and "「S9」不是任何规则的代码或前缀" in err
 
 

@@ -145,7 +145,7 @@ def test_html_page_escapes_and_summarises():
     assert "见 a:b &lt;script&gt;" in page
     assert "T103 的要求 &lt;b&gt;&amp;" in page
     assert "表三 「（七）总计」行 「总计」列" in page
-    assert "第3页 第12行" in page and "第61段" in page and "第3行 第4列" in page
+    assert "第3页第12行" in page and "第61段" in page and "第3行第4列" in page
     assert "无法读取：文件不是有效的 .docx（zip 损坏）" in page
     assert "共检查 5 个文件，3 个有问题，1 个无法检查，1 个通过" in page
     # the summary table's total row: 3 errors, 1 warning, 1 note

@@ -7,9 +7,6 @@ and paths through ``display_path`` (a line never starts with "::", which GitHub 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-from ..model import Location
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "html")
 # --output FILE without --format: the format its suffix names
@@ -46,17 +43,6 @@ def display_path(path: str) -> str:
     if shown[:1].isspace() or shown.lstrip().startswith("::"):
         shown = "./" + shown
     return shown
-
-
-def where(path: str, loc: Location) -> str:
-    """How a clerk finds the spot: path:line:col for text, ¶paragraph for Word, page and line for PDF."""
-    suffix = Path(path).suffix.lower()
-    shown = display_path(path)
-    if suffix == ".docx":
-        return f"{shown}:¶{loc.line}"
-    if loc.page is not None:
-        return f"{shown}:第{loc.page}页:{loc.line}"
-    return f"{shown}:{loc.line}:{loc.column}"
 
 
 def render(fmt: str, results, rules, **options) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from ..model import Severity
+from ..rules import CODE
 
-_HEAD = re.compile(r"^(?P<loc>.+?): (?P<sev>错误|警告|提示) (?P<code>[A-Z]+\d{3})(?P<fix> \[\*\])?(?P<msg> .*)$")
+_HEAD = re.compile(rf"^(?P<loc>.+?): (?P<sev>错误|警告|提示) (?P<code>{CODE})(?P<fix> \[\*\])?(?P<msg> .*)$")
 STYLES = {Severity.ERROR.label: "bold red", Severity.WARNING.label: "bold yellow", Severity.INFO.label: "bold blue"}
 
 

@@ -21,11 +21,8 @@ def escape_property(text: str) -> str:
 
 def _message(d: Diagnostic) -> str:
     # .docx and .pdf have no text lines GitHub can show, so say where in words as well
-    loc, where = d.location, []
-    if loc.page is not None:
-        where.append(f"第{loc.page}页第{loc.line}行")
-    elif d.path.lower().endswith(".docx"):
-        where.append(f"第{loc.line}段")
+    loc = d.location
+    where = [d.where(words=True)] if d.unit != "line" else []
     if loc.context:
         where.append(loc.context)
     return d.message + (f"（{'，'.join(where)}）" if where else "")

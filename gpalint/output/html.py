@@ -23,13 +23,13 @@ from html import escape
 import gpalint
 
 from ..model import Applicability, Diagnostic, FileResult, Severity
-from ..rules import FAMILIES, Rule
-from . import printable, where
+from ..rules import Rule, families, family_name, family_of
+from . import printable
 from .readout import cell_position, split_header
 from .text import SEVERITIES, ordered
 
 APPLICABILITY = {Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全，需 --unsafe-fixes"}
-TYPOGRAPHY = "G"  # counted apart in the overview: many, minor, mostly fixable
+TYPOGRAPHY = "G"  # the family counted apart in the overview: many, minor, mostly fixable
 QUOTE_AROUND = 12  # characters of the line shown on each side of the faulty text
 
 FONTS = ('"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",'
@@ -77,7 +77,7 @@ function gpaApply(form){
 function gpaFromAddress(){
   var m=/^#only=([A-Za-z,]*)$/.exec(location.hash);if(!m)return;
   var want=m[1].split(',').filter(Boolean);
-  var fam=want.filter(function(w){return /^[A-Z]$/.test(w);}),sev=want.filter(function(w){return /^[a-z]+$/.test(w);});
+  var fam=want.filter(function(w){return /^[A-Z]+$/.test(w);}),sev=want.filter(function(w){return /^[a-z]+$/.test(w);});
   document.querySelectorAll('form.filters').forEach(function(f){
     f.querySelectorAll('input').forEach(function(i){
       var list=i.name==='family'?fam:sev;i.checked=!list.length||list.indexOf(i.value)>=0;});
@@ -104,19 +104,10 @@ def _n(count: int, tag: str = "td") -> str:
     return f'<{tag} class="n{" z" if count == 0 else ""}">{count}</{tag}>'
 
 
-def _where(d: Diagnostic) -> str:
-    loc = d.location
-    if loc.page is not None:
-        return f"第{loc.page}页 第{loc.line}行"
-    if d.path.lower().endswith(".docx"):
-        return f"第{loc.line}段"
-    return f"第{loc.line}行 第{loc.column}列"
-
-
 def _counts(r: FileResult) -> tuple[int, int, int, int]:
     """(errors, warnings, notes, typography): the first three leave the G findings out, the last counts them."""
-    by = Counter(Severity(d.severity) for d in r.diagnostics if d.code[0] != TYPOGRAPHY)
-    return by[Severity.ERROR], by[Severity.WARNING], by[Severity.INFO], sum(d.code[0] == TYPOGRAPHY
+    by = Counter(Severity(d.severity) for d in r.diagnostics if family_of(d.code) != TYPOGRAPHY)
+    return by[Severity.ERROR], by[Severity.WARNING], by[Severity.INFO], sum(family_of(d.code) == TYPOGRAPHY
                                                                           for d in r.diagnostics)
 
 
@@ -149,13 +140,15 @@ def _not_checked(title: str, results: list[FileResult], note: str) -> list[str]:
 
 
 def _by_family(results: list[FileResult]) -> list[str]:
-    by_family = Counter((d.code[0], Severity(d.severity)) for r in results for d in r.diagnostics)
+    by_family = Counter((family_of(d.code), Severity(d.severity)) for r in results for d in r.diagnostics)
     head = "".join(f"<th>{s.label}</th>" for s in SEVERITIES)
     rows = [f"<table><thead><tr><th>族</th>{head}<th>合计</th></tr></thead><tbody>"]
-    for family, name in FAMILIES.items():
+    shown = families(f for f, _ in by_family)
+    for family in shown:
         cells = [by_family[(family, s)] for s in SEVERITIES]
-        rows.append(f"<tr><td>{family} {escape(name)}</td>" + "".join(_n(c) for c in cells) + _n(sum(cells)) + "</tr>")
-    totals = [sum(by_family[(f, s)] for f in FAMILIES) for s in SEVERITIES]
+        rows.append(f"<tr><td>{_e(family)} {_e(family_name(family))}</td>" + "".join(_n(c) for c in cells)
+                    + _n(sum(cells)) + "</tr>")
+    totals = [sum(by_family[(f, s)] for f in shown) for s in SEVERITIES]
     rows.append("<tr><th>合计</th>" + "".join(_n(c, "th") for c in totals) + _n(sum(totals), "th")
                 + "</tr></tbody></table>")
     return rows
@@ -164,10 +157,10 @@ def _by_family(results: list[FileResult]) -> list[str]:
 # ── one report ───────────────────────────────────────────────────────────────────────────────────────
 
 def _filters(i: int, diagnostics: list[Diagnostic]) -> str:
-    families = Counter(d.code[0] for d in diagnostics)
+    present = Counter(family_of(d.code) for d in diagnostics)
     severities = Counter(Severity(d.severity) for d in diagnostics)
     fam = "".join(f'<label><input type="checkbox" name="family" value="{_e(f)}" checked> {_e(f)} '
-                  f'{_e(FAMILIES.get(f, ""))}（{n}）</label>' for f, n in sorted(families.items()))
+                  f'{_e(family_name(f))}（{present[f]}）</label>' for f in families(present) if present[f])
     sev = "".join(f'<label><input type="checkbox" name="severity" value="{s.value}" checked> {s.label}'
                   f'（{severities[s]}）</label>' for s in SEVERITIES if severities[s])
     return (f'<form class="filters" data-for="list{i}"><span>族：{fam}</span><span>级别：{sev}</span>'
@@ -208,7 +201,7 @@ def _rule_details(rule: Rule | None) -> str:
 def _finding(i: int, j: int, d: Diagnostic, rules: dict[str, Rule]) -> str:
     sev = Severity(d.severity)
     parts = [f'<div class="head"><span class="code">{_e(d.code)}</span><span class="{sev.value}">{sev.label}</span>'
-             f'<span class="where">{_e(_where(d))}</span></div>', f"<div>{_e(d.message)}</div>"]
+             f'<span class="where">{_e(d.where(words=True))}</span></div>', f"<div>{_e(d.message)}</div>"]
     if d.location.context:
         parts.append(f'<div class="ctx">位置：{_e(d.location.context)}</div>')
     parts.append(_quote(d))
@@ -217,8 +210,8 @@ def _finding(i: int, j: int, d: Diagnostic, rules: dict[str, Rule]) -> str:
     if d.fix is not None:
         parts.append(f'<div class="fix">可自动修复（{APPLICABILITY[d.fix.applicability]}）：{_e(d.fix.message)}</div>')
     parts.append(_rule_details(rules.get(d.code)))
-    return (f'<li class="finding sev-{sev.value}" id="f{i}-d{j}" data-family="{_e(d.code[0])}" '
-            f'data-severity="{sev.value}" title="{_e(where(d.path, d.location))}">{"".join(parts)}</li>')
+    return (f'<li class="finding sev-{sev.value}" id="f{i}-d{j}" data-family="{_e(family_of(d.code))}" '
+            f'data-severity="{sev.value}" title="{_e(d.where())}">{"".join(parts)}</li>')
 
 
 def _report(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:

@@ -17,15 +17,8 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _where(d: Diagnostic) -> str:
-    loc = d.location
-    if loc.page is not None:
-        return f"{d.path}:{loc.line}:{loc.column}（第{loc.page}页）"
-    return f"{d.path}:{loc.line}:{loc.column}"
-
-
 def _failure_text(d: Diagnostic) -> str:
-    lines = [f"{_where(d)}: {d.code} {d.message}"]
+    lines = [f"{d.where()}: {d.code} {d.message}"]
     if d.location.context:
         lines.append(f"位置：{d.location.context}")
     if d.hint:

@@ -38,7 +38,7 @@ def agency(report: Report) -> str | None:
     or after it (「2019年上海市人民政府办公厅政府信息公开…」), else the issuer line of the 落款; None when neither
     reads as a name."""
     title = report.outline.title
-    m = _TITLE_WORDS.match(report.doc.blocks[title.index].text) if title is not None else None
+    m = _TITLE_WORDS.match(report.blocks[title.index].text) if title is not None else None
     for words in (m.group("before"), m.group("after")) if m else ():
         words = _TITLE_LABEL.sub("", words).strip(_TRIM)
         if words.endswith("人民"):  # 「××镇人民政府信息公开…」: the agency's 政府 is the title's

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import gpalint
 
+from ..examples import edits_text
 from ..model import Diagnostic, FileResult, Fix, Location, Severity
 from ..rules import Rule
 from . import FILE_ERROR_CODE
@@ -65,8 +66,8 @@ def _fix(path: str, fix: Fix) -> dict:
 def _help_text(rule: Rule) -> str:
     parts = [rule.summary, rule.why, rule.source and f"依据：{rule.source}"]
     for example in rule.examples:
-        parts += [f"{label}：{example[key]}" for key, label in (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后"))
-                  if key in example]
+        parts += [f"{label}：{edits_text(example, key) or example[key]}"
+                  for key, label in (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后")) if key in example]
     return "\n\n".join(p.strip() for p in parts if p)
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 from unicodedata import east_asian_width
 
 from ..model import Diagnostic, FileResult, Severity
-from ..rules import FAMILIES
-from . import display_path, printable, where
+from ..rules import families, family_name, family_of
+from . import display_path, printable
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)  # most serious first: the order findings are shown in
 
@@ -41,7 +41,7 @@ def _excerpt(d: Diagnostic) -> list[str]:
 def _head(d: Diagnostic) -> str:
     fix = " [*]" if d.fix and d.fix.applicability.value == "safe" else ""
     ctx = f" 〔{d.location.context}〕" if d.location.context else ""
-    return f"{where(d.path, d.location)}: {Severity(d.severity).label} {d.code}{fix} {printable(d.message + ctx)}"
+    return f"{d.location.where(display_path(d.path))}: {Severity(d.severity).label} {d.code}{fix} {printable(d.message + ctx)}"
 
 
 def ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -101,8 +101,8 @@ def summary(results: list[FileResult], hidden: int = 0) -> str:
         if failed:
             return f"检查了 {checked} 个文件，没有发现问题{unchecked}{not_shown}。"
         return f"全部通过：检查了 {checked} 个文件，没有发现问题{not_shown}。"
-    fam = Counter(d.code[0] for d in diags)
-    by_family = "，".join(f"{FAMILIES.get(f, f)} {f} {n}" for f, n in sorted(fam.items(), key=lambda kv: "STDFCGM".find(kv[0])))
+    fam = Counter(family_of(d.code) for d in diags)
+    by_family = "，".join(f"{family_name(f)} {f} {fam[f]}" for f in families(fam) if fam[f])
     fixable = sum(1 for d in diags if d.fix and d.fix.applicability.value == "safe")
     unsafe = sum(1 for d in diags if d.fix and d.fix.applicability.value == "unsafe")
     tail = ""
