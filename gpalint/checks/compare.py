@@ -2,12 +2,15 @@
 the title's year against the statistics year, and so on.
 
 Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
-落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
-"cell:四/数据/直诉.总计+复诉.总计");
+落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum of cells
+"cell:四/数据/直诉.总计+复诉.总计", "cell:三/一+二/总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
-compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
+compared, or only the number the scope names most often, when it is a clear majority). ``right`` may also be a list
+of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到申请
+N 件: the new applications, or with the carry-over) agrees when it equals any of them. The finding is placed at
 ``left``; the preconditions of base.conditions apply (``unless`` is matched against the whole document).
-Message fields: {left}, {right}, {left_text} (the matched words).
+Message fields: {left}, {right} (the first reading), {left_text} (the matched words), {readings} (each distinct
+reading as 「label为 N」, joined by ，).
 """
 from __future__ import annotations
 
@@ -17,8 +20,7 @@ from ..tomlfile import RuleFileError
 from .base import applies, check_scope, conditions, diagnostic, regex, scope_blocks, scope_text
 
 
-def _source(rule, key):
-    value = rule.params.get(key)
+def _source(rule, key, value):
     if isinstance(value, str) and (value in ("title.year", "signature.report-year") or value.startswith("cell:")):
         if value.startswith("cell:") and len(value[5:].split("/")) != 3:
             raise RuleFileError(rule.path, f"check.{key}", "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
@@ -34,8 +36,25 @@ def _source(rule, key):
     raise RuleFileError(rule.path, f"check.{key}", "应为 \"title.year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
+def _readings(rule) -> list[tuple[object, str]]:
+    """(source, label) for each reading of ``right``."""
+    value = rule.params.get("right")
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for i, item in enumerate(items):
+        key = f"right[{i}]" if isinstance(value, list) else "right"
+        if isinstance(item, dict) and "source" in item:
+            out.append((_source(rule, key, item["source"]), str(item.get("label", ""))))
+        else:
+            out.append((_source(rule, key, item), ""))
+    if not out:
+        raise RuleFileError(rule.path, "check.right", "至少要有一个来源")
+    return out
+
+
 def prepare(rule):
-    return {"left": _source(rule, "left"), "right": _source(rule, "right"), "if": conditions(rule)}
+    return {"left": _source(rule, "left", rule.params.get("left")), "right": _readings(rule),
+            "if": conditions(rule)}
 
 
 def _values(report, source):
@@ -50,14 +69,15 @@ def _values(report, source):
         if found is not None and found[1][1] <= 6:
             block = report.doc.blocks[found[0]]
             yield found[1][0] - 1, block.location(), block.text.strip()
-    elif isinstance(source, str):  # cell:表/行/列, where 列 may be 列1+列2 (a sum of cells)
-        table, row, cols = source[5:].split("/")
+    elif isinstance(source, str):  # cell:表/行/列, where 行 and 列 may be 甲+乙 (a sum of cells)
+        table, row_keys, col_keys = source[5:].split("/")
+        rows, cols = row_keys.split("+"), col_keys.split("+")
         tab = report.tables.get(table)
         if tab and tab.found:
-            values = [tab.value(row, c) for c in cols.split("+")]
+            values = [tab.value(r, c) for r in rows for c in cols]
             if all(v is not None for v in values):
                 total = sum(values)
-                yield total, tab.cells[(row, cols.split("+")[0])].location, str(total)
+                yield total, tab.cells[(rows[0], cols[0])].location, str(total)
     else:
         scope, pattern, mode = source
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
@@ -75,10 +95,17 @@ def run(rule, params, report):
     cond = params["if"]
     if not applies(report, cond, scope_text(report, "document") if cond["when"] or cond["unless"] else None):
         return
-    rights = list(_values(report, params["right"]))
-    if not rights:
+    readings = []  # (value, label, text) of each reading the report has
+    for source, label in params["right"]:
+        found = next(iter(_values(report, source)), None)
+        if found is not None:
+            readings.append((found[0], label, found[2]))
+    if not readings:
         return
-    right = rights[0][0]
+    accepted = {value for value, _, _ in readings}
+    distinct = [r for i, r in enumerate(readings) if r[0] not in {v for v, _, _ in readings[:i]}]
+    said = "，".join(f"{label}为 {value}" for value, label, _ in distinct)
     for value, loc, text in _values(report, params["left"]):
-        if value != right:
-            yield diagnostic(rule, report, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
+        if value not in accepted:
+            yield diagnostic(rule, report, loc, left=value, right=readings[0][0], left_text=text,
+                             right_text=readings[0][2], readings=said)
