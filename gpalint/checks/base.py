@@ -130,9 +130,7 @@ def check_scope(rule: Rule, scope: str) -> str:
 
 
 def conditions(rule: Rule) -> dict:
-    """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), the template the
-    report's own table labels identify (``templates``, versions such as ["2021"]; a template chosen by year alone says
-    nothing, so pair it with min_year), something the
+    """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
     scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell above a value (``when_cell`` =
     "表/行/列", ``when_above``, default 0) or equal to one (``when_equals``)."""
     cell = param(rule, "when_cell", str, "")
@@ -143,11 +141,7 @@ def conditions(rule: Rule) -> dict:
     equals = rule.params.get("when_equals")
     if equals is not None and not isinstance(equals, (int, float)):
         raise RuleFileError(rule.path, "check.when_equals", "应为一个数")
-    templates = param(rule, "templates", list, [])
-    if not all(isinstance(t, str) for t in templates):
-        raise RuleFileError(rule.path, "check.templates", "应为模板版本名的列表，如 [\"2021\"]")
     return {"min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999),
-            "templates": templates,
             "when": regex(rule, "when", when) if when else None, "when_cell": cell,
             "unless": regex(rule, "unless", unless) if unless else None,
             "when_above": param(rule, "when_above", (int, float), 0), "when_equals": equals}
@@ -156,8 +150,6 @@ def conditions(rule: Rule) -> dict:
 def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
     year = report.year
     if year is not None and not cond["min_year"] <= year <= cond["max_year"]:
-        return False
-    if cond["templates"] and report.template_evidence and report.template.version not in cond["templates"]:
         return False
     if cond["when"] is not None and not (scope_text and (cond["when"].search(scope_text)
                                                          or cond["when"].search("".join(scope_text.split())))):

@@ -2,7 +2,7 @@
 each of the ``each`` subjects (one finding naming all the subjects absent).
 
 Parameters: ``scope`` (document, title, body, section:一 … section:六), ``patterns`` and/or ``each``, and the
-preconditions of base.conditions (min_year, max_year, templates, when, when_cell, when_above). An ``each`` item is a
+preconditions of base.conditions (min_year, max_year, when, when_cell, when_above). An ``each`` item is a
 keyword, or a table {name = "平台建设", pattern = "平台(?:载体)?建设|…"} for a subject real reports word in several
 ways; both are matched against the scope with and without its whitespace. A section scope is checked only when the
 section exists: a missing section is the S rules' finding.

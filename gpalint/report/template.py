@@ -224,19 +224,20 @@ def available_templates(directory: Path = TEMPLATES_DIR) -> list[str]:
 
 
 def detect_template(normalised_text: str, year: int | None, directory: Path = TEMPLATES_DIR) -> Template:
-    """The template whose signature labels the report uses most; ties go to the one in force for ``year``."""
+    """The template whose signature labels the report uses most; ties go to the one in force for ``year``, else to the
+    newest."""
     return detect_template_hits(normalised_text, year, directory)[0]
 
 
 def detect_template_hits(normalised_text: str, year: int | None,
                          directory: Path = TEMPLATES_DIR) -> tuple[Template, int]:
     """detect_template, and how many of the chosen template's own labels the report uses (0: chosen by year)."""
-    best, best_score = None, (-1, -1)
+    best, best_score = None, (-1, -1, -1)
     for version in available_templates(directory):
         t = load_template(version, directory)
         hits = sum(1 for s in t._signature_norm if s in normalised_text)
         in_force = int(year is not None and (t.first_year or 0) <= year <= (t.last_year or 9999))
-        score = (hits, in_force)
+        score = (hits, in_force, t.first_year or 0)  # no labels and no year: the newest template
         if score > best_score:
             best, best_score = t, score
     assert best is not None, "rules/templates is empty"
