@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .oserrors import describe
 from .tomlfile import RuleFileError
 
 TEXTS = ("bad", "good", "fixed")
@@ -37,7 +38,7 @@ def _read_base(path: Path) -> str | None:
     except UnicodeDecodeError:
         raise RuleFileError(path, "文件", "不是 UTF-8 编码的文本") from None
     except OSError as exc:
-        raise RuleFileError(path, "文件", f"无法读取：{exc.strerror or exc}") from None
+        raise RuleFileError(path, "文件", f"无法读取：{describe(exc)}") from None
 
 
 def base_text(name: str, folders: tuple[Path, ...]) -> str | None:
