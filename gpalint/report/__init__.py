@@ -54,14 +54,14 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
 _STATEMENT_YEAR = re.compile(r"统计(?:期限|时限|时间)[^。；\d]{0,12}?(\d{4})年")
 
 
-def _statement_year(normalised: str) -> int | None:
-    m = _STATEMENT_YEAR.search(normalised)
-    return int(m.group(1)) if m else None
-
-
 def _quick_year(doc: Document) -> int | None:
     for b in doc.blocks[:TITLE_WINDOW]:
         m = re.search(r"(\d{4})\s*年\s*度?\s*政府信息公开", b.text)
         if m:
             return int(m.group(1))
     return None
+
+
+def _statement_year(normalised: str) -> int | None:
+    m = _STATEMENT_YEAR.search(normalised)
+    return int(m.group(1)) if m else None
