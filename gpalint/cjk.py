@@ -38,6 +38,12 @@ def is_cjk(ch: str) -> bool:
     return ch >= "\u2e80"
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal or in a fixed-width editor: two for a wide (CJK) character."""
+    from unicodedata import east_asian_width
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 # ── numerals ────────────────────────────────────────────────────────────────────────────────────────────────────
 DIGITS = "零一二三四五六七八九"
 LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"  # 大写数字, as in Word's chineseLegalSimplified

@@ -110,14 +110,16 @@ def test_edits_land_on_the_characters_the_check_saw(text, markdown):
     if markdown:
         text = "# " + text
     doc = parse(text, "t.md" if markdown else "t.txt", markdown)
-    blocks = {b.line: b for b in doc.blocks}  # before analyse splits long blocks
+    blocks = list(doc.blocks)  # before analyse splits long blocks
     _, diags = ENGINE.check_document(doc, G)
     lines = Lines(text)
     chosen = choose(diags, True, lines.place)
     for d, changes in chosen:
         for e, c in zip(sorted(d.fix.edits, key=lambda e: e.location.column), changes):
-            b = blocks[e.location.line]
-            assert text[c.start:c.end] == b.text[e.location.column - b.column:e.location.end_column - b.column]
+            # the part of a block on the edit's line (a Markdown paragraph may join lines)
+            column, seen = next(seg for b in blocks if (seg := b.segment(e.location.line))
+                                and seg[0] <= e.location.column <= seg[0] + len(seg[1]))
+            assert text[c.start:c.end] == seen[e.location.column - column:e.location.end_column - column]
     # and nothing outside them changes
     new = apply_changes(text, chosen)
     spans = sorted((c.start, c.end, c.content) for _, cs in chosen for c in cs)

@@ -333,6 +333,9 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
     message = fill(rule.message, filled)
     hint = fill(rule.hint, filled) if rule.hint else None
     found = _block_at(context, location)
+    if fix is not None and any((b := _block_at(context, e.location)) is not None and b[0].rendered
+                               for e in fix.edits):
+        fix = None  # the text there is rendered from markup (Block.rendered): an edit could not be placed back safely
     source = None
     if found is not None:
         block, (column, text) = found

@@ -5,17 +5,13 @@ send escape sequences to the reader's terminal."""
 from __future__ import annotations
 
 from collections import Counter
-from unicodedata import east_asian_width
 
+from ..cjk import display_width
 from ..model import Diagnostic, FileResult, Severity
 from ..rules import families, family_name, family_of
 from . import display_path, printable
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)  # most serious first: the order findings are shown in
-
-
-def _width(s: str) -> int:
-    return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def _excerpt(d: Diagnostic) -> list[str]:
@@ -34,7 +30,7 @@ def _excerpt(d: Diagnostic) -> list[str]:
     pad = " " * len(num)
     text = line.replace("\t", " ")
     before, span = printable(text[:col]), printable(text[col:end])
-    marks = " " * _width(before) + "^" * max(1, _width(span))
+    marks = " " * display_width(before) + "^" * max(1, display_width(span))
     return [f"{pad} |", f"{num} | {before}{span}{printable(text[end:])}", f"{pad} | {marks}"]
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 from pdfminer.high_level import extract_pages
@@ -50,6 +51,13 @@ _PAGE_NO = re.compile(
     r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?|[ivxlc]{1,6})[\s\-—–－_~·•]*$", re.I)
 _HEAD_FONT = ("bold", "black", "heavy", "hei", "kai", "sans", "gothic", "黑", "楷")
 _CID = re.compile(r"\(cid:(\d+)\)")
+# Some producers (Chromium/Skia, among others) map CJK glyphs to the Kangxi radicals (U+2F00…) and CJK radical
+# supplement forms that look the same: 「⼀、总体情况」 is 「一、总体情况」. NFKC gives the ideograph for the Kangxi
+# radicals; the simplified-form supplements NFKC leaves alone are listed.
+_RADICALS = {**{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)},
+             "⺠": "民", "⻓": "长", "⻅": "见", "⻚": "页", "⻔": "门", "⻋": "车", "⻉": "贝", "⻛": "风", "⻜": "飞",
+             "⻢": "马", "⻥": "鱼", "⻰": "龙", "⻆": "角", "⺟": "母"}
+_IDEOGRAPHS = str.maketrans(_RADICALS)
 
 
 class _Piece:
@@ -244,7 +252,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
     prev_x1 = None
     for item in line:
         if isinstance(item, LTChar):
-            t = item.get_text()
+            t = item.get_text().translate(_IDEOGRAPHS)
             if not t:
                 continue
             # a gap wider than a character is a column break even without a ruling (tab-aligned tables)

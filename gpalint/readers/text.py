@@ -1,4 +1,5 @@
-""".txt and .md reports: detect the encoding, keep line:column for every character, Markdown headings as headings."""
+""".txt and .md reports: detect the encoding, keep line:column for every character; Markdown is parsed by
+readers/markdown.py."""
 from __future__ import annotations
 
 import codecs
@@ -80,8 +81,11 @@ def _looks_binary(text: str) -> bool:
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
-    """Split decoded text into one block per non-blank line; Markdown heading marks become heading levels."""
-    doc = Document(path=path, format="markdown" if markdown else "text")
+    """Split decoded text into one block per non-blank line; Markdown goes to the Markdown reader."""
+    if markdown:
+        from .markdown import parse as parse_markdown
+        return parse_markdown(text, path)
+    doc = Document(path=path, format="text")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
