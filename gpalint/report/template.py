@@ -277,7 +277,7 @@ class Templates:
     def detect(self, normalised_text: str, year: int | None) -> tuple[Template, int]:
         """The template the report's labels point to (see the class), and how many of its distinguishing labels
         the report uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest);
-        with no year, to the newest template (the one in force now)."""
+        with no year at all, to the newest template."""
         used = {label for label, finder in zip(self._all, self._finders) if finder.search(normalised_text)}
         best: Template | None = None
         best_score: tuple[int, float, int, int] = (-(1 << 30), -1.0, -1, -1)
