@@ -32,6 +32,9 @@ class Block:
     # a paragraph joined from several source lines (a PDF paragraph wrapped over lines): for each continuation line,
     # (offset in text where it starts, its line, its column), so offsets still map to the right source line
     breaks: tuple[tuple[int, int, int], ...] = ()
+    # not the report: a page number, a crawler's provenance line, a site menu (gpalint/furniture.py); the Report
+    # leaves it out, so no rule reports on it
+    furniture: bool = False
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the character at ``offset`` in ``text``."""

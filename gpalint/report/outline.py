@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .. import furniture
 from ..cjk import NUMERAL
 from ..document import Block
 from .template import SectionSpec, Template, norm, split_numbering
@@ -86,20 +87,23 @@ def _titles(template: Template) -> _Titles:
 
 
 def segment(blocks: list[Block], template: Template) -> list[Block]:
-    """The blocks, long ones (whole reports pasted as one line) cut before each section heading inside them."""
+    """The blocks without page furniture, long ones (whole reports pasted as one line) cut before each section
+    heading inside them and rid of the furniture inside them (a crawled page's breadcrumb, byline, share bar)."""
     inline = _titles(template).inline
     out: list[Block] = []
     for b in blocks:
-        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if len(b.text) >= 200 and not b.cell else []
-        if not cuts:
+        if b.furniture:
+            continue
+        long = len(b.text) > furniture.MAX_LINE and not b.cell
+        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if long else []
+        dropped = furniture.spans(b.text) if long else []
+        if not cuts and not dropped:
             out.append(b)
             continue
-        start = 0
-        for cut in [*cuts, len(b.text)]:
-            piece = b.text[start:cut]
-            if piece.strip():
-                out.append(_slice(b, start, cut))
-            start = cut
+        bounds = sorted({0, len(b.text), *cuts, *(at for span in dropped for at in span)})
+        for start, end in zip(bounds, bounds[1:]):
+            if b.text[start:end].strip() and not any(s <= start and end <= e for s, e in dropped):
+                out.append(_slice(b, start, end))
     return out
 
 
