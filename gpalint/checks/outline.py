@@ -64,7 +64,7 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                 continue
             b = blocks[h.index]
             start = len(b.text) - len(b.text.lstrip())
-            end = b.text.find(h.title, start) if h.numbering else start
+            end = b.text.find(h.title[:2], start) if h.numbering else start  # a split title: its start
             loc = b.location(start, end if end > start else start)
             fix = None
             if rule.fix and end >= start:

@@ -20,8 +20,11 @@ from .template import SectionSpec, Template, norm, split_numbering
 _LEVEL1 = re.compile(rf"^{NUMERAL}{{1,2}}[、.．,，]$")
 _LEVEL1_WRONG = re.compile(rf"^(?:\d{{1,2}}[、.．]|第{NUMERAL}{{1,2}}部分[、.．:：]?)$")  # 「1、」「第一部分」
 _LEVEL2 = re.compile(rf"^[（(]{NUMERAL}{{1,2}}[)）]")
+# a table's caption (「表二：主动公开政府信息情况」「表三 收到和处理…」「附表1」): names its section, is not one
+_CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
+MAX_CONTINUATION = 16  # characters: the rest of a heading a hard line break put on the next line
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
 
 
@@ -32,6 +35,7 @@ class Heading:
     title: str  # the words after the number, as written (trailing colon dropped)
     spec: SectionSpec
     match: str  # "exact", "variant" or "fuzzy"
+    span: int = 1  # blocks the heading covers: 2 when a hard line break (text from a PDF) split it
 
 
 @dataclass(slots=True)
@@ -181,6 +185,8 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
             text = text[:MAX_HEADING + 10]
             if not titles.numbered.match(text):
                 continue
+        if _CAPTION.match(text):
+            continue
         numbering, words = _numbering_as_written(text)
         if _LEVEL2.match(text):
             subheadings.append((i, numbering, words))
@@ -197,24 +203,62 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
         if _is_table_label(norm(words), template):
             continue
         m = match_section(words, template)
-        if m:
+        joined = _continued(blocks, i, words, template) if numbering and (m is None or m[1] == "fuzzy") else None
+        if joined:
+            headings.append(Heading(i, numbering, joined[0], joined[1], joined[2], span=2))
+        elif m:
             headings.append(Heading(i, numbering, words.rstrip("：:"), m[0], m[1]))
         elif numbering and _LEVEL1.match(numbering):
             found = _inline_heading(text, template)  # 「六、其他需要报告的事项 无。」: heading and text on one line
             if found:
                 headings.append(Heading(i, found[0], found[1], found[2], "exact"))
     _recover_misnumbered(template, headings, subheadings)
+    headings = _without_echoes(headings)
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else len(blocks)
         if h.spec.key not in sections:
-            sections[h.spec.key] = Section(h.spec.key, h, h.index + 1, end)
+            sections[h.spec.key] = Section(h.spec.key, h, h.index + h.span, end)
     # a heading that shares its line with the section's first text: the section starts at the heading block
     for s in sections.values():
         rest = blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
         if rest.strip(" \t\u3000：:。"):
             s.start = s.heading.index
     return Outline(find_title(blocks), headings, sections, subheadings)
+
+
+def _continued(blocks: list[Block], i: int, words: str, template: Template) -> tuple[str, SectionSpec, str] | None:
+    """(words as written, section, match) of a heading a hard line break split (text from a PDF: 「三、收到和处理政府
+    信息公开申」 then 「请情况」), when the next block, short and unnumbered, completes it to a template title."""
+    if i + 1 >= len(blocks):
+        return None
+    nxt = blocks[i + 1]
+    rest = nxt.text.strip()
+    if nxt.cell is not None or not rest or len(rest) > MAX_CONTINUATION or _numbering_as_written(rest)[0] \
+            or _LEVEL2.match(rest):
+        return None
+    whole = words + rest
+    m = match_section(whole, template)
+    if m is None or m[1] == "fuzzy":
+        return None
+    return whole.rstrip("：:"), m[0], m[1]
+
+
+def _without_echoes(headings: list[Heading]) -> list[Heading]:
+    """The section headings, without the ones that only echo a section: where a section's heading stands with its
+    own number (「二、」) elsewhere, a line naming it under another number or none is a sub-item of another section
+    (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its table; and a heading
+    repeated right after itself, with no other section between, is the section's heading again, not a second
+    section."""
+    numbered = {h.spec.key for h in headings if h.numbering == f"{h.spec.key}、"}
+    out: list[Heading] = []
+    for h in headings:
+        if h.spec.key in numbered and h.numbering != f"{h.spec.key}、":
+            continue
+        if out and out[-1].spec.key == h.spec.key:
+            continue
+        out.append(h)
+    return out
 
 
 def _recover_misnumbered(template: Template, headings: list[Heading], subheadings: list[tuple[int, str, str]]) -> None:
