@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from .. import furniture
 from ..cjk import NUMERAL
@@ -105,7 +106,7 @@ def segment(blocks: list[Block], template: Template) -> list[Block]:
             out.append(b)
             continue
         bounds = sorted({0, len(b.text), *cuts, *(at for span in dropped for at in span)})
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in pairwise(bounds):
             if b.text[start:end].strip() and not any(s <= start and end <= e for s, e in dropped):
                 out.append(_slice(b, start, end))
     return out
