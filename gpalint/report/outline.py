@@ -214,7 +214,7 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
             if found:
                 headings.append(Heading(i, found[0], found[1], found[2], "exact"))
     _recover_misnumbered(template, headings, subheadings)
-    headings = _without_echoes(headings)
+    headings = _without_echoes(blocks, headings)
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else len(blocks)
@@ -245,21 +245,27 @@ def _continued(blocks: list[Block], i: int, words: str, template: Template) -> t
     return whole.rstrip("：:"), m[0], m[1]
 
 
-def _without_echoes(headings: list[Heading]) -> list[Heading]:
+def _without_echoes(blocks: list[Block], headings: list[Heading]) -> list[Heading]:
     """The section headings, without the ones that only echo a section: where a section's heading stands with its
     own number (「二、」) elsewhere, a line naming it under another number or none is a sub-item of another section
     (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its table; and a heading
-    repeated right after itself, with no other section between, is the section's heading again, not a second
-    section."""
+    repeated right after itself, with no other section between, is the section's heading again above its table —
+    unless the text after it repeats the text after the first one: then the section itself was pasted twice."""
     numbered = {h.spec.key for h in headings if h.numbering == f"{h.spec.key}、"}
     out: list[Heading] = []
     for h in headings:
         if h.spec.key in numbered and h.numbering != f"{h.spec.key}、":
             continue
-        if out and out[-1].spec.key == h.spec.key:
+        if out and out[-1].spec.key == h.spec.key and _opening(blocks, out[-1]) != _opening(blocks, h):
             continue
         out.append(h)
     return out
+
+
+def _opening(blocks: list[Block], h: Heading) -> str:
+    """The first text after a heading, normalised: the same in two copies of one section."""
+    after = h.index + h.span
+    return norm(blocks[after].text) if after < len(blocks) else ""
 
 
 def _recover_misnumbered(template: Template, headings: list[Heading], subheadings: list[tuple[int, str, str]]) -> None:
