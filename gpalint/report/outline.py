@@ -248,15 +248,15 @@ def _continued(blocks: list[Block], i: int, words: str, template: Template) -> t
 def _without_echoes(blocks: list[Block], headings: list[Heading]) -> list[Heading]:
     """The section headings, without the ones that only echo a section: where a section's heading stands with its
     own number (「二、」) elsewhere, a line naming it under another number or none is a sub-item of another section
-    (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its table; and a heading
-    repeated right after itself, with no other section between, is the section's heading again above its table —
-    unless the text after it repeats the text after the first one: then the section itself was pasted twice."""
+    (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its table; and the heading of a
+    section with a table repeated right after itself, with no other section between, is that heading again above
+    the table — unless the text after it repeats the text after the first one: then the section was pasted twice."""
     numbered = {h.spec.key for h in headings if h.numbering == f"{h.spec.key}、"}
     out: list[Heading] = []
     for h in headings:
         if h.spec.key in numbered and h.numbering != f"{h.spec.key}、":
             continue
-        if out and out[-1].spec.key == h.spec.key and _opening(blocks, out[-1]) != _opening(blocks, h):
+        if out and out[-1].spec.key == h.spec.key and h.spec.table and _opening(blocks, out[-1]) != _opening(blocks, h):
             continue
         out.append(h)
     return out
