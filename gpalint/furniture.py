@@ -30,6 +30,10 @@ _LINE = re.compile(
     # site menus and share bars
     r"|(?:当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置)\s*[:：].*"
     r"|【\s*(?:打印|关闭|返回|收藏|打印本页|关闭窗口|返回顶部)\s*】(?:\s*【[^】]{1,6}】)*"
+    r"|扫一扫(?:在手机上?打开(?:当前页|本页)?)?|分享到\s*[:：]?.{0,30}"
+    # a site's footer after the 落款
+    r"|(?:主办单位|承办单位|主\s*办|承\s*办|协办单位|维护单位|技术支持|网站标识码|网站地图|联系我们)\s*[:：].*"
+    r"|.{0,60}(?:ICP\s*备\s*\d|公网安备\s*\d|网站标识码\s*[:：]?\s*\d).*|(?:版权所有|Copyright|©).{0,80}"
     r"|(?:字号|字体)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?.*"
     r")\s*$", re.IGNORECASE)
 # words of a menu or share bar: a line made only of them (two or more, or one that is never prose) is furniture

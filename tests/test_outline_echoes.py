@@ -96,3 +96,11 @@ def test_project_files_are_not_reports(name):
 
 def test_a_report_named_like_a_report_is_checked():
     assert analyse(parse(clean(), "2024年报告.md", markdown=True)).outline.headings
+
+
+def test_markdown_bold_headings_read_as_plain_text():
+    """「**一、总体情况**」 in a .txt (or a Markdown file read as text): the headings, with no S finding."""
+    text = "\n".join(f"**{line}**" if line[:2] in ("一、", "二、", "三、", "四、", "五、", "六、") else line
+                     for line in clean().splitlines())
+    assert found(text) == []
+    assert [h.spec.key for h in analyse(parse(text, "r.txt")).outline.headings] == list("一二三四五六")

@@ -21,6 +21,7 @@ from .template import SectionSpec, Template, norm, split_numbering
 _LEVEL1 = re.compile(rf"^{NUMERAL}{{1,2}}[、.．,，]$")
 _LEVEL1_WRONG = re.compile(rf"^(?:\d{{1,2}}[、.．]|第{NUMERAL}{{1,2}}部分[、.．:：]?)$")  # 「1、」「第一部分」
 _LEVEL2 = re.compile(rf"^[（(]{NUMERAL}{{1,2}}[)）]")
+_EMPHASIS = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")  # 「**一、总体情况**」
 # a table's caption (「表二：主动公开政府信息情况」「表三 收到和处理…」「附表1」): names its section, is not one
 _CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
@@ -179,7 +180,7 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
     headings: list[Heading] = []
     subheadings: list[tuple[int, str, str]] = []
     for i, b in enumerate(blocks):
-        text = b.text.strip().lstrip("#").strip()  # Markdown marks that reached a PDF or Word file as text
+        text = _EMPHASIS.sub(r"\1", b.text.strip().lstrip("#").strip())  # Markdown marks read as plain text
         if not text or b.cell is not None or ("\t" in text and len(text) <= MAX_HEADING):
             continue  # a tab: a table row (in a long block, only a heading at its very start counts, below)
         if len(text) > MAX_HEADING:
@@ -223,7 +224,7 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
     # a heading that shares its line with the section's first text: the section starts at the heading block
     for s in sections.values():
         rest = blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
-        if rest.strip(" \t\u3000：:。"):
+        if rest.strip(" \t\u3000：:。*_"):
             s.start = s.heading.index
     return Outline(find_title(blocks), headings, sections, subheadings)
 
