@@ -248,19 +248,28 @@ def _continued(blocks: list[Block], i: int, words: str, template: Template) -> t
 
 def _without_echoes(blocks: list[Block], headings: list[Heading]) -> list[Heading]:
     """The section headings, without the ones that only echo a section: where a section's heading stands with its
-    own number (「二、」) elsewhere, a line naming it under another number or none is a sub-item of another section
-    (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its table; and the heading of a
-    section with a table repeated right after itself, with no other section between, is that heading again above
-    the table — unless the text after it repeats the text after the first one: then the section was pasted twice."""
-    numbered = {h.spec.key for h in headings if h.numbering == f"{h.spec.key}、"}
+    own number (「二、」) and its words elsewhere, a line naming it under another number or none, or only roughly, is
+    a sub-item of another section (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its
+    table (see ``_standing``); and the heading of a section with a table repeated right after itself, with no other
+    section between, is that heading again above the table — unless the text after it repeats the text after the
+    first one: then the section was pasted twice."""
+    best: dict[str, tuple[bool, bool]] = {}
+    for h in headings:
+        best[h.spec.key] = max(best.get(h.spec.key, (False, False)), _standing(h))
     out: list[Heading] = []
     for h in headings:
-        if h.spec.key in numbered and h.numbering != f"{h.spec.key}、":
+        if _standing(h) < best[h.spec.key]:
             continue
         if out and out[-1].spec.key == h.spec.key and h.spec.table and _opening(blocks, out[-1]) != _opening(blocks, h):
             continue
         out.append(h)
     return out
+
+
+def _standing(h: Heading) -> tuple[bool, bool]:
+    """How surely a heading is its section's: under the section's own number, then in the template's words (not
+    merely close to them: 「二、主动公开情况」 among the sub-items of 一 is not 「二、主动公开政府信息情况」)."""
+    return h.numbering == f"{h.spec.key}、", h.match != "fuzzy"
 
 
 def _opening(blocks: list[Block], h: Heading) -> str:
