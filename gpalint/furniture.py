@@ -53,6 +53,10 @@ _INLINE = re.compile(
 
 MAX_LINE = 200  # characters: a longer block holds more than a furniture line (a web page crawled into one line)
 
+# a page number glued to the end of a line of text (not of a table row, whose cells tabs or runs of spaces part:
+# 「—」 is also an empty cell there)
+_TRAILING_PAGE_NO = re.compile(r"(?<=[^\s\d—－\-|])[ \u3000]?[—－]\s?\d{1,4}\s?[—－]\s*$")
+
 
 def is_furniture(text: str) -> bool:
     """Whether the whole of ``text`` (one line or block) is page furniture."""
@@ -60,11 +64,14 @@ def is_furniture(text: str) -> bool:
 
 
 def spans(text: str) -> list[tuple[int, int]]:
-    """The (start, end) of the furniture inside ``text``: all of it when it is furniture as a whole, else the
-    breadcrumbs, bylines and menu runs a crawled page leaves in its one long line."""
+    """The (start, end) of the furniture inside ``text``: all of it when it is furniture as a whole; else a page
+    number a PDF line took in after the text (「2025年1月20日— 3 —」), and in a long block the breadcrumbs, bylines
+    and menu runs a crawled page leaves in its one long line."""
     if is_furniture(text):
         return [(0, len(text))]
-    return [m.span() for m in _INLINE.finditer(text)]
+    found = [m.span() for m in _INLINE.finditer(text)] if len(text) > MAX_LINE else []
+    m = _TRAILING_PAGE_NO.search(text) if "\t" not in text and "  " not in text else None
+    return [*found, m.span()] if m else found
 
 
 def mark(doc: Document) -> Document:

@@ -38,6 +38,13 @@ def test_report_lines_are_not_furniture(text):
     assert not furniture.is_furniture(text)
 
 
+@pytest.mark.parametrize("text, footer", [("2025年1⽉20⽇— 3 —", "— 3 —"), ("某镇人民政府 —12—", " —12—"),
+                                          ("总计\t—\t3\t—", None), ("（七）总计 3 1 0 — 3 —", None),
+                                          ("总计    —    3    —", None)])
+def test_a_page_number_glued_to_a_line(text, footer):
+    assert [text[s:e] for s, e in furniture.spans(text)] == ([footer] if footer else [])
+
+
 def test_inline_furniture_of_a_crawled_page():
     text = ("当前位置： 首页政务公开政府信息公开年报 某区2021年度政府信息公开工作年度报告 来源：某区人民政府 "
             "时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： --> 根据《条例》编制本报告。" * 3)

@@ -102,7 +102,7 @@ def segment(blocks: list[Block], template: Template) -> list[Block]:
             continue
         long = len(b.text) > furniture.MAX_LINE and not b.cell
         cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if long else []
-        dropped = furniture.spans(b.text) if long else []
+        dropped = furniture.spans(b.text) if not b.cell else []
         if not cuts and not dropped:
             out.append(b)
             continue
