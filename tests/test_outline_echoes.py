@@ -106,3 +106,17 @@ def test_markdown_bold_headings_read_as_plain_text():
                      for line in clean().splitlines())
     assert found(text) == []
     assert [h.spec.key for h in analyse(parse(text, "r.txt")).outline.headings] == list("一二三四五六")
+
+
+def test_a_project_file_beside_the_reports_is_skipped_with_a_note(tmp_path, capsys):
+    """UPSTREAM-README.md mentions 政府信息公开 (so the content test alone would check it): its name says what it is."""
+    from gpalint.cli import main
+    (tmp_path / "UPSTREAM-README.md").write_text("# Corpus: real 政府信息公开工作年度报告\n\n一、总体情况 is the first "
+                                                 "section.\n", encoding="utf-8")
+    (tmp_path / "report.txt").write_text(clean(), encoding="utf-8")
+    code = main(["check", "--select", "S", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0 and "UPSTREAM-README.md: 已跳过" in err and "检查了 1 个文件" in out
+    code = main(["check", str(tmp_path / "UPSTREAM-README.md")])  # named explicitly: a clear error line, exit 2
+    out, err = capsys.readouterr()
+    assert code == 2 and "错误" in err and "不像是政府信息公开工作年度报告" in err
