@@ -8,6 +8,7 @@ from conftest import need_corpus, seed
 from gpalint.document import Block, Document
 from gpalint.engine import Engine, Options
 from gpalint.model import NotAReport
+from gpalint.readers import read
 from gpalint.readers.text import parse
 from gpalint.report import analyse
 from gpalint.rules import builtin_rules
@@ -120,3 +121,12 @@ def test_a_project_file_beside_the_reports_is_skipped_with_a_note(tmp_path, caps
     code = main(["check", str(tmp_path / "UPSTREAM-README.md")])  # named explicitly: a clear error line, exit 2
     out, err = capsys.readouterr()
     assert code == 2 and "错误" in err and "不像是政府信息公开工作年度报告" in err
+
+
+def test_headings_of_a_real_agency_pdf():
+    """淮安市 2024, the PDF as the agency published it (not a LibreOffice export): all six sections, no S finding."""
+    from conftest import CORPUS
+    doc = read(CORPUS / "real-pdf" / "003_2024_huaian-shi.pdf")
+    report, diagnostics = ENGINE.check_document(doc, S_T)
+    assert [h.spec.key for h in report.outline.headings] == list("一二三四五六")
+    assert [d.code for d in diagnostics if d.code.startswith("S")] == []
