@@ -61,6 +61,7 @@ def test_echo_is_not_a_section(name):
 @pytest.mark.parametrize("heading, split", [
     ("三、收到和处理政府信息公开申请情况", "三、收到和处理政府信息公开申\n请情况"),
     ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、行政\n— 5 —\n诉讼情况"),  # a footer between
+    ("四、政府信息公开行政复议、行政诉讼情况", "四、\n政府信息公开行政复议、行政诉讼情况"),  # the number alone
 ])
 def test_heading_split_by_a_hard_line_break(heading, split):
     text = clean().replace(heading, split)

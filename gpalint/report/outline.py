@@ -26,7 +26,6 @@ _EMPHASIS = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")  # 「**一、总体情
 _CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
-MAX_CONTINUATION = 16  # characters: the rest of a heading a hard line break put on the next line
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
 
 
@@ -202,7 +201,7 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
             continue
         if not numbering and not (b.heading or b.bold) and norm(words).rstrip(":：") not in titles.exact:
             continue  # a bare title line counts only when it is exactly a section title
-        if _is_table_label(norm(words), template):
+        if words and _is_table_label(norm(words), template):
             continue
         m = match_section(words, template)
         joined = _continued(blocks, i, words, template) if numbering and (m is None or m[1] == "fuzzy") else None
@@ -231,12 +230,13 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
 
 def _continued(blocks: list[Block], i: int, words: str, template: Template) -> tuple[str, SectionSpec, str] | None:
     """(words as written, section, match) of a heading a hard line break split (text from a PDF: 「三、收到和处理政府
-    信息公开申」 then 「请情况」), when the next block, short and unnumbered, completes it to a template title."""
+    信息公开申」 then 「请情况」, or the number alone on its line), when the next block, short and unnumbered,
+    completes it to a template title."""
     if i + 1 >= len(blocks):
         return None
     nxt = blocks[i + 1]
     rest = nxt.text.strip()
-    if nxt.cell is not None or not rest or len(rest) > MAX_CONTINUATION or _numbering_as_written(rest)[0] \
+    if nxt.cell is not None or not rest or len(rest) > MAX_HEADING or _numbering_as_written(rest)[0] \
             or _LEVEL2.match(rest):
         return None
     whole = words + rest
