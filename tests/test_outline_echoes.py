@@ -131,3 +131,13 @@ def test_headings_of_a_real_agency_pdf():
     report, diagnostics = ENGINE.check_document(doc, S_T)
     assert [h.spec.key for h in report.outline.headings] == list("一二三四五六")
     assert [d.code for d in diagnostics if d.code.startswith("S")] == []
+
+
+def test_a_heading_right_after_a_sentence_on_the_same_line():
+    """Text from a PDF or a web page: 「…进一步加强。六、其他需要报告的事项」 — the heading starts a piece of its own."""
+    rows = [row for row in clean().splitlines() if row.strip()]
+    at = next(i for i, row in enumerate(rows) if row.startswith("六、其他需要报告的事项"))
+    rows[at - 1:at + 1] = [rows[at - 1] + rows[at]]
+    text = "\n".join(rows) + "\n"
+    assert [h.spec.key for h in analyse(parse(text, "r.txt")).outline.headings] == list("一二三四五六")
+    assert found(text) == []

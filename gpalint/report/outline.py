@@ -25,6 +25,7 @@ _EMPHASIS = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")  # 「**一、总体情
 # a table's caption (「表二：主动公开政府信息情况」「表三 收到和处理…」「附表1」): names its section, is not one
 _CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
+_SENTENCE_END = "。；！？"
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
 
@@ -100,7 +101,10 @@ def segment(blocks: list[Block], template: Template) -> list[Block]:
         if b.furniture:
             continue
         long = len(b.text) > furniture.MAX_LINE and not b.cell
-        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if long else []
+        # in a long block every section heading starts a piece; in a shorter one, a heading right after the end of
+        # a sentence (text from a PDF: 「…取得了良好效果。二、主动公开政府信息情况」)
+        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0
+                and (long or b.text[m.start() - 1] in _SENTENCE_END)] if not b.cell else []
         dropped = furniture.spans(b.text) if not b.cell else []
         if not cuts and not dropped:
             out.append(b)
