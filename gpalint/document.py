@@ -35,6 +35,9 @@ class Block:
     # the text is rendered from markup (Markdown escapes, emphasis undone): offsets still map to the source, but a
     # span may cover markup the text does not show, so no fix is offered on it
     rendered: bool = False
+    # not the report: a page number, a crawler's provenance line, a site menu (gpalint/furniture.py); the Report
+    # leaves it out, so no rule reports on it
+    furniture: bool = False
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the character at ``offset`` in ``text``."""

@@ -63,8 +63,8 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             if h.numbering == expected:
                 continue
             b = blocks[h.index]
-            start = len(b.text) - len(b.text.lstrip())
-            end = b.text.find(h.title, start) if h.numbering else start
+            start = len(b.text) - len(b.text.lstrip(" \t\u3000#*_"))  # the number, after any Markdown marks
+            end = b.text.find(h.title[:2], start) if h.numbering else start  # a split title: its start
             loc = b.location(start, end if end > start else start)
             fix = None
             if rule.fix and end >= start:

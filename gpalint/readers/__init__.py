@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document
+from ..furniture import mark
 from ..model import InputError
 from ..oserrors import describe, not_regular
 
@@ -37,6 +38,6 @@ def read(path: str | Path) -> Document:
     else:
         from . import html as reader
     try:
-        return reader.read(p)
+        return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
         raise InputError(f"无法读取文件：{describe(exc)}") from None

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..document import Block, Document
+from ..furniture import mark
 from ..model import InputError
 from ..oserrors import describe
 
@@ -96,7 +97,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             column = m.end() + 1
             line = line[m.end():]
         doc.blocks.append(Block(line, number, column, heading=heading))
-    return doc
+    return mark(doc)
 
 
 def read_decoded(path: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from ..document import Block, Document
 from ..model import NotAReport
@@ -32,6 +33,8 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
             templates: Templates | None = None) -> Report:
     """Understand ``doc`` by ``template`` (a version, or "auto": detect it among ``templates``, by default the
     built-in ones)."""
+    if doc.format in ("text", "markdown") and _PROJECT_FILE.search(PurePath(doc.path).stem):
+        raise NotAReport(f"这不像是政府信息公开工作年度报告：{PurePath(doc.path).name} 是项目的说明文件（README、CHANGELOG 之类）")
     templates = templates or load_templates()
     normalised = norm("".join(b.text for b in doc.blocks))
     evidence = 0
@@ -51,6 +54,9 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
     return Report(doc, blocks, tpl, outline, tables, report_year, normalised, evidence)
 
 
+# the files a repository or a folder of reports keeps beside them (UPSTREAM-README.md, CHANGELOG.md …)
+_PROJECT_FILE = re.compile(r"(?:^|[-_. ])(?:readme|changelog|changes|history|contributing|license|licence|copying|authors"
+                           r"|contributors|code_of_conduct|security|support|notice|todo)$", re.IGNORECASE)
 _STATEMENT_YEAR = re.compile(r"统计(?:期限|时限|时间)[^。；\d]{0,12}?(\d{4})年")
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
+from .. import furniture
 from ..cjk import NUMERAL
 from ..document import Block
 from .template import SectionSpec, Template, norm, split_numbering
@@ -19,7 +21,11 @@ from .template import SectionSpec, Template, norm, split_numbering
 _LEVEL1 = re.compile(rf"^{NUMERAL}{{1,2}}[、.．,，]$")
 _LEVEL1_WRONG = re.compile(rf"^(?:\d{{1,2}}[、.．]|第{NUMERAL}{{1,2}}部分[、.．:：]?)$")  # 「1、」「第一部分」
 _LEVEL2 = re.compile(rf"^[（(]{NUMERAL}{{1,2}}[)）]")
+_EMPHASIS = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")  # 「**一、总体情况**」
+# a table's caption (「表二：主动公开政府信息情况」「表三 收到和处理…」「附表1」): names its section, is not one
+_CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4e00-\u9fff])")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
+_SENTENCE_END = "。；！？"
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
 
@@ -31,6 +37,7 @@ class Heading:
     title: str  # the words after the number, as written (trailing colon dropped)
     spec: SectionSpec
     match: str  # "exact", "variant" or "fuzzy"
+    span: int = 1  # blocks the heading covers: 2 when a hard line break (text from a PDF) split it
 
 
 @dataclass(slots=True)
@@ -86,20 +93,26 @@ def _titles(template: Template) -> _Titles:
 
 
 def segment(blocks: list[Block], template: Template) -> list[Block]:
-    """The blocks, long ones (whole reports pasted as one line) cut before each section heading inside them."""
+    """The blocks without page furniture, long ones (whole reports pasted as one line) cut before each section
+    heading inside them and rid of the furniture inside them (a crawled page's breadcrumb, byline, share bar)."""
     inline = _titles(template).inline
     out: list[Block] = []
     for b in blocks:
-        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if len(b.text) >= 200 and not b.cell else []
-        if not cuts:
+        if b.furniture:
+            continue
+        long = len(b.text) > furniture.MAX_LINE and not b.cell
+        # in a long block every section heading starts a piece; in a shorter one, a heading right after the end of
+        # a sentence (text from a PDF: 「…取得了良好效果。二、主动公开政府信息情况」)
+        cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0
+                and (long or b.text[m.start() - 1] in _SENTENCE_END)] if not b.cell else []
+        dropped = furniture.spans(b.text) if not b.cell else []
+        if not cuts and not dropped:
             out.append(b)
             continue
-        start = 0
-        for cut in [*cuts, len(b.text)]:
-            piece = b.text[start:cut]
-            if piece.strip():
-                out.append(_slice(b, start, cut))
-            start = cut
+        bounds = sorted({0, len(b.text), *cuts, *(at for span in dropped for at in span)})
+        for start, end in pairwise(bounds):
+            if b.text[start:end].strip() and not any(s <= start and end <= e for s, e in dropped):
+                out.append(_slice(b, start, end))
     return out
 
 
@@ -170,13 +183,15 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
     headings: list[Heading] = []
     subheadings: list[tuple[int, str, str]] = []
     for i, b in enumerate(blocks):
-        text = b.text.strip().lstrip("#").strip()  # Markdown marks that reached a PDF or Word file as text
+        text = _EMPHASIS.sub(r"\1", b.text.strip().lstrip("#").strip())  # Markdown marks read as plain text
         if not text or b.cell is not None or ("\t" in text and len(text) <= MAX_HEADING):
             continue  # a tab: a table row (in a long block, only a heading at its very start counts, below)
         if len(text) > MAX_HEADING:
             text = text[:MAX_HEADING + 10]
             if not titles.numbered.match(text):
                 continue
+        if _CAPTION.match(text):
+            continue
         numbering, words = _numbering_as_written(text)
         if _LEVEL2.match(text):
             subheadings.append((i, numbering, words))
@@ -190,27 +205,81 @@ def build_outline(blocks: list[Block], template: Template) -> Outline:
             continue
         if not numbering and not (b.heading or b.bold) and norm(words).rstrip(":：") not in titles.exact:
             continue  # a bare title line counts only when it is exactly a section title
-        if _is_table_label(norm(words), template):
+        if words and _is_table_label(norm(words), template):
             continue
         m = match_section(words, template)
-        if m:
+        joined = _continued(blocks, i, words, template) if numbering and (m is None or m[1] == "fuzzy") else None
+        if joined:
+            headings.append(Heading(i, numbering, joined[0], joined[1], joined[2], span=2))
+        elif m:
             headings.append(Heading(i, numbering, words.rstrip("：:"), m[0], m[1]))
         elif numbering and _LEVEL1.match(numbering):
             found = _inline_heading(text, template)  # 「六、其他需要报告的事项 无。」: heading and text on one line
             if found:
                 headings.append(Heading(i, found[0], found[1], found[2], "exact"))
     _recover_misnumbered(template, headings, subheadings)
+    headings = _without_echoes(blocks, headings)
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else len(blocks)
         if h.spec.key not in sections:
-            sections[h.spec.key] = Section(h.spec.key, h, h.index + 1, end)
+            sections[h.spec.key] = Section(h.spec.key, h, h.index + h.span, end)
     # a heading that shares its line with the section's first text: the section starts at the heading block
     for s in sections.values():
         rest = blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
-        if rest.strip(" \t\u3000：:。"):
+        if rest.strip(" \t\u3000：:。*_"):
             s.start = s.heading.index
     return Outline(find_title(blocks), headings, sections, subheadings)
+
+
+def _continued(blocks: list[Block], i: int, words: str, template: Template) -> tuple[str, SectionSpec, str] | None:
+    """(words as written, section, match) of a heading a hard line break split (text from a PDF: 「三、收到和处理政府
+    信息公开申」 then 「请情况」, or the number alone on its line), when the next block, short and unnumbered,
+    completes it to a template title."""
+    if i + 1 >= len(blocks):
+        return None
+    nxt = blocks[i + 1]
+    rest = nxt.text.strip()
+    if nxt.cell is not None or not rest or len(rest) > MAX_HEADING or _numbering_as_written(rest)[0] \
+            or _LEVEL2.match(rest):
+        return None
+    whole = words + rest
+    m = match_section(whole, template)
+    if m is None or m[1] == "fuzzy":
+        return None
+    return whole.rstrip("：:"), m[0], m[1]
+
+
+def _without_echoes(blocks: list[Block], headings: list[Heading]) -> list[Heading]:
+    """The section headings, without the ones that only echo a section: where a section's heading stands with its
+    own number (「二、」) and its words elsewhere, a line naming it under another number or none, or only roughly, is
+    a sub-item of another section (「一、主动公开政府信息情况」 inside 一、总体情况) or the heading repeated above its
+    table (see ``_standing``); and the heading of a section with a table repeated right after itself, with no other
+    section between, is that heading again above the table — unless the text after it repeats the text after the
+    first one: then the section was pasted twice."""
+    best: dict[str, tuple[bool, bool]] = {}
+    for h in headings:
+        best[h.spec.key] = max(best.get(h.spec.key, (False, False)), _standing(h))
+    out: list[Heading] = []
+    for h in headings:
+        if _standing(h) < best[h.spec.key]:
+            continue
+        if out and out[-1].spec.key == h.spec.key and h.spec.table and _opening(blocks, out[-1]) != _opening(blocks, h):
+            continue
+        out.append(h)
+    return out
+
+
+def _standing(h: Heading) -> tuple[bool, bool]:
+    """How surely a heading is its section's: under the section's own number, then in the template's words (not
+    merely close to them: 「二、主动公开情况」 among the sub-items of 一 is not 「二、主动公开政府信息情况」)."""
+    return h.numbering == f"{h.spec.key}、", h.match != "fuzzy"
+
+
+def _opening(blocks: list[Block], h: Heading) -> str:
+    """The first text after a heading, normalised: the same in two copies of one section."""
+    after = h.index + h.span
+    return norm(blocks[after].text) if after < len(blocks) else ""
 
 
 def _recover_misnumbered(template: Template, headings: list[Heading], subheadings: list[tuple[int, str, str]]) -> None:

@@ -1,0 +1,82 @@
+"""Page furniture: text that came with the report but is not the report — page numbers and running footers, the
+provenance lines a crawler writes above a page (``标题:``, ``发布时间:``, ``# source:``), a web site's menus and share
+bars (当前位置, 首页, 微信 微博 QQ空间, 打印本页, 关闭窗口).
+
+Readers mark a block that is furniture as a whole (``Block.furniture``); the Report leaves such blocks out of its
+block list and cuts furniture out of long blocks (a whole web page crawled into one line), so no rule of any family
+reports on them. One home for the patterns, so the readers, the Report and the tests agree on what furniture is.
+"""
+from __future__ import annotations
+
+import re
+
+from .document import Document
+
+_DASH = r"[-—–－~～_·•]"
+# a whole line that is furniture, wherever it stands
+_LINE = re.compile(
+    r"^\s*(?:"
+    # page numbers: 「— 1 —」「-1-」「第 1 页 共 5 页」「第1页/共5页」「1 / 5 页」
+    rf"{_DASH}+\s*\d{{1,4}}\s*{_DASH}+"
+    r"|第\s*\d{1,4}\s*页\s*(?:[，,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[，,/]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}\s*页"
+    # provenance written by a crawler or an archive: 「# source: …」「标题: …」「发布时间: …」「原文链接: …」
+    r"|#\s*(?:source|agency|url|title|date|year)\s*:.*"
+    r"|(?:标\s*题|发布时间|发布日期|发文日期|成文日期|原文链接|原文地址|原始链接|来源链接|页面链接|网页地址|信息来源|来\s*源"
+    r"|发布机构|发布单位|所属机构|索\s*引\s*号|生成日期|关键字|文\s*号|栏\s*目|本地目录|主题分类|浏览次数|点击数|访问量)\s*[:：].*"
+    r"|页面链接与图片详见.*"
+    r"|={3,}\s*(?:正文|正\s*文|原文|附件)?\s*={3,}"
+    # site menus and share bars
+    r"|(?:当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置)\s*[:：].*"
+    r"|【\s*(?:打印|关闭|返回|收藏|打印本页|关闭窗口|返回顶部)\s*】(?:\s*【[^】]{1,6}】)*"
+    r"|扫一扫(?:在手机上?打开(?:当前页|本页)?)?|分享到\s*[:：]?.{0,30}"
+    # a site's footer after the 落款
+    r"|(?:主办单位|承办单位|主\s*办|承\s*办|协办单位|维护单位|技术支持|网站标识码|网站地图|联系我们)\s*[:：].*"
+    r"|.{0,60}(?:ICP\s*备\s*\d|公网安备\s*\d|网站标识码\s*[:：]?\s*\d).*|(?:版权所有|Copyright|©).{0,80}"
+    r"|(?:字号|字体)\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?.*"
+    r")\s*$", re.IGNORECASE)
+# words of a menu or share bar: a line made only of them (two or more, or one that is never prose) is furniture
+_MENU_WORDS = ("首页", "打印本页", "打印此页", "关闭窗口", "关闭本页", "返回顶部", "返回首页", "收藏本页", "加入收藏",
+               "微信", "微博", "QQ空间", "QQ", "分享到", "分享", "扫一扫", "在手机上打开", "全真版", "文字版",
+               "文件下载", "附件下载", "相关链接", "打印", "关闭", "收藏", "-->", "【打印】", "【关闭】")
+_MENU_WORD = "(?:" + "|".join(re.escape(w) for w in sorted(_MENU_WORDS, key=len, reverse=True)) + r")[:：]?"
+_MENU_LINE = re.compile(rf"^\s*(?:{_MENU_WORD}\s*){{2,}}$|^\s*(?:首页|打印本页|关闭窗口|返回顶部|附件下载|文件下载)\s*$")
+# furniture inside a long block (a web page crawled into one line): a breadcrumb up to the next space, a
+# 「来源：… 时间：…」 byline, a run of two or more menu words, a trailing 「附件下载」
+_INLINE = re.compile(
+    r"(?:当前位置|您现在的位置|您的位置)\s*[:：]\s*\S+(?:\s*[>＞›»/]\s*\S+)*"
+    r"|来\s*源\s*[:：]\s*\S{0,30}?\s*(?:发布)?时\s*间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"|{_MENU_WORD}(?:\s+{_MENU_WORD})+"
+    r"|(?<=\s)附件下载\s*$")
+
+
+MAX_LINE = 200  # characters: a longer block holds more than a furniture line (a web page crawled into one line)
+
+# a page number glued to the end of a line of text (not of a table row, whose cells tabs or runs of spaces part:
+# 「—」 is also an empty cell there)
+_TRAILING_PAGE_NO = re.compile(r"(?<=[^\s\d—－\-|])[ \u3000]?[—－]\s?\d{1,4}\s?[—－]\s*$")
+
+
+def is_furniture(text: str) -> bool:
+    """Whether the whole of ``text`` (one line or block) is page furniture."""
+    return 0 < len(text.strip()) <= MAX_LINE and (_LINE.match(text) is not None or _MENU_LINE.match(text) is not None)
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of the furniture inside ``text``: all of it when it is furniture as a whole; else a page
+    number a PDF line took in after the text (「2025年1月20日— 3 —」), and in a long block the breadcrumbs, bylines
+    and menu runs a crawled page leaves in its one long line."""
+    if is_furniture(text):
+        return [(0, len(text))]
+    found = [m.span() for m in _INLINE.finditer(text)] if len(text) > MAX_LINE else []
+    m = _TRAILING_PAGE_NO.search(text) if "\t" not in text and "  " not in text else None
+    return [*found, m.span()] if m else found
+
+
+def mark(doc: Document) -> Document:
+    """Mark each block of ``doc`` that is furniture as a whole; the document, for chaining."""
+    for block in doc.blocks:
+        if is_furniture(block.text):
+            block.furniture = True
+    return doc

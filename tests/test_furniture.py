@@ -1,0 +1,92 @@
+"""Page furniture (page numbers, crawler provenance, site menus) is not the report: no rule of any family reports
+on it, over the whole corpus and on furniture injected into a clean report."""
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, need_corpus, seed
+
+from gpalint import furniture
+from gpalint.engine import Engine, Options
+from gpalint.readers import SUFFIXES, read
+from gpalint.readers.text import parse
+from gpalint.rules import builtin_rules
+
+ENGINE = Engine(builtin_rules())
+FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+@pytest.fixture(autouse=True)
+def _corpus():
+    need_corpus()
+
+
+@pytest.mark.parametrize("text", [
+    "— 1 —", "-1-", "—12—", "第 1 页 共 5 页", "第3页/共12页", "# source: github:x/y", "# agency: 某镇人民政府; year: 2024",
+    "标题: 某镇2024年政府信息公开工作年度报告", "发布时间: 2025-01-20 15:22", "原文链接: https://example.gov.cn/a.html",
+    "当前位置：首页 > 政务公开 > 年报", "首页", "微信 微博 QQ空间", "打印本页 关闭窗口", "【打印】【关闭】",
+    "==================== 正文 ====================", "索 引 号: | 1234/2024-00001 |",
+    "主办单位：某市人民政府办公室 承办：某市大数据中心", "京ICP备12345678号 京公网安备 11010502030号", "扫一扫在手机打开当前页"])
+def test_furniture_lines(text):
+    assert furniture.is_furniture(text)
+
+
+@pytest.mark.parametrize("text", [
+    "一、总体情况", "（一）主动公开", "2024年，我镇收到政府信息公开申请5件。", "1", "-1", "（七）总计 3 1 0 0 0 0 5",
+    "通过微信、微博等平台发布信息。", "本机关未收取信息处理费。", "首页改版后，新增政策解读栏目12个。",
+    "主办了政务公开培训班3期。", "完成网站ICP备案信息更新。"])
+def test_report_lines_are_not_furniture(text):
+    assert not furniture.is_furniture(text)
+
+
+@pytest.mark.parametrize("text, footer", [("2025年1⽉20⽇— 3 —", "— 3 —"), ("某镇人民政府 —12—", " —12—"),
+                                          ("总计\t—\t3\t—", None), ("（七）总计 3 1 0 — 3 —", None),
+                                          ("总计    —    3    —", None)])
+def test_a_page_number_glued_to_a_line(text, footer):
+    assert [text[s:e] for s, e in furniture.spans(text)] == ([footer] if footer else [])
+
+
+def test_inline_furniture_of_a_crawled_page():
+    text = ("当前位置： 首页政务公开政府信息公开年报 某区2021年度政府信息公开工作年度报告 来源：某区人民政府 "
+            "时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： --> 根据《条例》编制本报告。" * 3)
+    cut = "".join(text[s:e] for s, e in furniture.spans(text))
+    assert "当前位置" in cut and "来源：某区人民政府" in cut and "QQ空间" in cut
+    assert "根据《条例》" not in cut and "年度报告" not in cut
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_no_finding_falls_on_furniture(path):
+    try:
+        doc = read(path)
+        _, diagnostics = ENGINE.check_document(doc, Options())
+    except Exception as exc:  # not a report (a README): nothing to check
+        pytest.skip(str(exc))
+    for d in diagnostics:
+        loc = d.location
+        on_line = [b for b in doc.blocks if b.page == loc.page and b.segment(loc.line) is not None]
+        assert not any(b.furniture for b in on_line if _holds(b, loc)), (d.code, d.message, loc)
+        if d.source_line:
+            for start, end in furniture.spans(d.source_line):
+                assert not start < loc.column <= end, (d.code, d.message, d.source_line[start:end])
+
+
+def _holds(block, loc) -> bool:
+    seg = block.segment(loc.line)
+    return seg is not None and seg[0] <= loc.column <= seg[0] + len(seg[1])
+
+
+def test_injected_furniture_gives_no_finding():
+    """A clean seed with a crawler's header, a site menu, page footers inside a paragraph and a table, and a share
+    bar after the 落款: the same findings as the seed itself."""
+    clean = seed("001").read_text(encoding="utf-8")
+    lines = clean.splitlines()
+    table_row = next(i for i, line in enumerate(lines) if line.strip().startswith("（一）予以公开"))
+    lines.insert(table_row + 3, "— 3 —")  # between two values of a row
+    lines.insert(12, "-2-")
+    lines.insert(6, "第 1 页 共 5 页")
+    noisy = "\n".join(["# source: https://example.gov.cn/a.html", "标题: 某镇2024年政府信息公开工作年度报告",
+                       "发布时间: 2025-01-20 15:22", "当前位置：首页 > 政务公开 > 年报", *lines,
+                       "打印本页 关闭窗口", "微信 微博 QQ空间"]) + "\n"
+
+    def found(text):
+        return sorted((d.code, d.message) for d in ENGINE.check_document(parse(text, "r.txt"), Options())[1])
+    assert found(noisy) == found(clean)
