@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ...model import Location
 from ..template import TableSpec
+
+if TYPE_CHECKING:
+    from .relations import Break
 
 
 @dataclass(slots=True)
@@ -28,6 +32,16 @@ class Issue:
 
 
 @dataclass(slots=True)
+class Readings:
+    """The readings of a row whose digits were glued together that its own relations leave open."""
+
+    text: str  # the digits as the file has them
+    candidates: list[dict[tuple[str, str], Value]]  # per reading: (row, column) → value
+    complete: bool  # False: the search gave up, there may be more readings
+    location: Location
+
+
+@dataclass(slots=True)
 class Table:
     spec: TableSpec
     found: bool = False
@@ -37,6 +51,9 @@ class Table:
     uncertain: set[str] = field(default_factory=set)  # rows whose numbers could not be aligned to columns
     columns_seen: set[str] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
+    glued: dict[str, Readings] = field(default_factory=dict)  # rows left to the table's other relations to read
+    from_cells: bool = False  # every value came from a real table cell (Word, HTML, PDF table): read as laid out
+    breaks: list[Break] = field(default_factory=list)  # the broken relations, one per cell they point at
 
     def value(self, row: str, column: str) -> int | float | None:
         """The cell's number, or None when it is missing, unreadable or not trustworthy."""

@@ -15,8 +15,9 @@ from ...document import Block
 from ...model import Location
 from ..outline import Outline
 from ..template import Row, TableSpec, Template, norm, split_numbering
-from .glued import solve_glued
-from .model import Issue, Table, Value
+from .glued import Reading, read_glued
+from .model import Issue, Readings, Table, Value
+from .relations import Cell, holds, lines, solve
 from .tokens import PROSE, Token, parse_value, tokenize, value_slots
 
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
@@ -118,7 +119,108 @@ def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
         _recover_header_table(src, table, tokens)
     else:
         _recover_row_table(src, table, tokens, anchor)
+    if table.found:
+        # Word and web tables are read as laid out; a PDF's cells are rebuilt from positions, text has none
+        table.from_cells = src.format in ("docx", "html") and all(t.cell for t in tokens if t.kind != "label")
+        _resolve_glued(table)
+        _judge(table)
+        table.breaks = solve(table)
+        _judge_sums(table, anchor)
     return table
+
+
+_SHOWN = 3  # readings or rows a message lists before 「等」
+_SCRAMBLED = 3  # broken relations no single cell explains, in a table read from text: the reading is at fault
+
+
+def _resolve_glued(table: Table) -> None:
+    """Let the table's relations across rows choose among a glued row's readings: a reading survives when every
+    relation through the row that the rest of the table lets evaluate holds; a row left with one reading is read.
+    Rows still open get one reader note each, with their readings."""
+    changed = True
+    while changed:
+        changed = False
+        for key, rd in list(table.glued.items()):
+            if len(rd.candidates) < 2:
+                continue
+            through = [ln for ln in lines(table) if any(c[0] == key for c in ln.cells())]
+            survivors = []
+            table.uncertain.discard(key)
+            for cand in rd.candidates:
+                table.cells.update(cand)
+                if all(holds(table, ln) is not False for ln in through):
+                    survivors.append(cand)
+                for cell in cand:
+                    del table.cells[cell]
+            table.uncertain.add(key)
+            if len(survivors) == 1 and rd.complete:
+                table.cells.update(survivors[0])
+                table.uncertain.discard(key)
+                del table.glued[key]
+                changed = True
+            elif survivors and len(survivors) < len(rd.candidates):
+                rd.candidates = survivors
+                changed = True
+    for key, rd in table.glued.items():
+        n = len(table.active(table.spec.rows[key].columns))
+        if not rd.complete:
+            why = f"可能的拆分太多，无法确定 {n} 个数值"
+        elif not rd.candidates:
+            why = f"拆不出满足勾稽关系的 {n} 个数值"
+        else:
+            shown = "；".join("、".join(v.raw for v in cand.values()) for cand in rd.candidates[:_SHOWN])
+            more = "等" if len(rd.candidates) > _SHOWN else ""
+            why = f"有 {len(rd.candidates)} 种拆法（{shown}{more}），表格的勾稽关系不能确定是哪一种"
+        table.issues.append(Issue("glued", key, None, f"数字粘连在一起（{rd.text}），{why}", rd.location))
+
+
+_READING = ("missing-values", "extra-values", "glued")  # a row whose values could not be read as laid out
+
+
+def _judge(table: Table) -> None:
+    """Several rows unreadable: one finding for the table, and nothing drawn from a guessed reading of it. Read
+    from real table cells, the rows are the report's (an error, T109); read from text, the layout or a converter
+    defeated the reading (a reader note)."""
+    bad = [i for i in table.issues if i.kind in _READING]
+    rows = list(dict.fromkeys(i.row for i in bad))
+    if len(rows) < 2:
+        for i in bad:  # more values than columns, read from text: page numbers, wrapped labels, the next table's
+            if i.kind == "extra-values" and not table.from_cells:
+                i.kind = "unreadable"
+        return
+    kind = "values" if table.from_cells and not any(i.kind == "glued" for i in bad) else "unreadable"
+    _collapse(table, kind, bad[0].location, _listing(table, bad), rows)
+
+
+def _judge_sums(table: Table, anchor: Location) -> None:
+    """Relations broken all over a table read from text, no cell explaining them: the cells were read in the wrong
+    order (a PDF's columns), not filled wrong — one reader note instead of a finding per line."""
+    if table.from_cells:
+        return
+    loose = [b for b in table.breaks if not b.pointed]
+    if len(loose) < _SCRAMBLED:
+        return
+    cells = "、".join(f"{table.context(*b.cell)}" for b in loose[:_SHOWN]) + ("等" if len(loose) > _SHOWN else "")
+    detail = f"{len(loose)} 处勾稽关系不符且无法归于个别单元格（{cells}），可能是单元格的顺序没有读对"
+    _collapse(table, "unreadable", table.cells[loose[0].cell].location, detail, list(table.rows))
+
+
+def _listing(table: Table, issues: list[Issue]) -> str:
+    spec = table.spec
+    parts = [f"「{spec.row_label(i.row)}」{i.detail}" if i.row and spec.row_label(i.row) else i.detail
+             for i in issues[:_SHOWN]]
+    more = f"等 {len(issues)} 行" if len(issues) > _SHOWN else ""
+    return f"{len(issues)} 行的数值读不出：" + "；".join(parts) + more
+
+
+def _collapse(table: Table, kind: str, location: Location, detail: str, rows: list[str | None]) -> None:
+    """The table as one finding: no per-row, per-cell or arithmetic finding from what could not be read."""
+    table.issues = [i for i in table.issues if i.kind in ("missing-row",)]
+    table.issues.append(Issue(kind, None, None, detail, location))
+    table.uncertain.update(table.rows)
+    table.uncertain.update(r for r in rows if r)
+    table.glued.clear()
+    table.breaks = []
 
 
 def _loc(src: _Source, block: int, start: int, end: int, context: str | None = None) -> Location:
@@ -199,23 +301,26 @@ def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bo
         t, a, b = extra[0]
         table.issues.append(Issue("extra-values", row.key, None,
                                   f"有 {len(slots)} 个数值，模板只有 {n} 列", _loc(src, t.block, a, b)))
+        table.uncertain.add(row.key)  # which of them are the row's is a guess: no sums are drawn from it
         slots = slots[:n] if first else slots[-n:]
     if len(slots) < n:
-        solved = solve_glued(spec, columns, slots, src.blocks)
-        if solved is None:
-            loc = _loc(src, slots[0][0].block, slots[0][1], slots[-1][2]) if slots else label_loc
-            if slots and all(t.kind == "num" and not t.cell for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
-                detail = f"数字粘连在一起（{''.join(src.blocks[t.block].text[a:b] for t, a, b in slots)}），无法唯一地拆分成 {n} 个数值"
-                table.issues.append(Issue("unreadable", row.key, None, detail, loc))
-            else:
-                table.issues.append(Issue("missing-values", row.key, None,
-                                          f"应有 {n} 个数值，只找到 {len(slots)} 个", loc))
-            table.uncertain.add(row.key)
-            for col, (t, a, b) in zip(columns, slots):
-                _store(src, table, row, col, t, a, b)
+        loc = _loc(src, slots[0][0].block, slots[0][1], slots[-1][2]) if slots else label_loc
+        glued = read_glued(spec, row, columns, slots, src.blocks)
+        if glued is not None and glued.complete and len(glued.readings) == 1:
+            table.cells.update(_reading(src, table, row, columns, glued.readings[0]))
             return
-        for col, (t, a, b, number) in zip(columns, solved):
-            table.cells[(row.key, col)] = Value(str(number), number, _loc(src, t.block, a, b, table.context(row.key, col)))
+        table.uncertain.add(row.key)
+        if glued is not None:  # the table's other relations may choose among the readings (_resolve_glued)
+            table.glued[row.key] = Readings(glued.text, [_reading(src, table, row, columns, r) for r in glued.readings],
+                                            glued.complete, loc)
+            return
+        if slots and all(t.kind == "num" and not t.cell for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
+            text = src.blocks[slots[0][0].block].text[slots[0][1]:slots[-1][2]]  # 「3922533.2」: no reading to trust
+            table.issues.append(Issue("glued", row.key, None, f"数字粘连在一起（{text}），无法确定 {n} 个数值", loc))
+            return
+        table.issues.append(Issue("missing-values", row.key, None, f"应有 {n} 个数值，只找到 {len(slots)} 个", loc))
+        for col, (t, a, b) in zip(columns, slots):
+            _store(src, table, row, col, t, a, b)
         return
     for col, (t, a, b) in zip(columns, slots):
         _store(src, table, row, col, t, a, b)
@@ -224,6 +329,11 @@ def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bo
         names = "、".join(f"「{spec.columns[c].label}」" for c in blanks)
         table.issues.append(Issue("blank", row.key, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
                                   table.cells[(row.key, blanks[0])].location))
+
+
+def _reading(src: _Source, table: Table, row: Row, columns: list[str], reading: Reading) -> dict[Cell, Value]:
+    return {(row.key, col): Value(str(number), number, _loc(src, t.block, a, b, table.context(row.key, col)))
+            for col, (t, a, b, number) in zip(columns, reading)}
 
 
 def _store(src: _Source, table: Table, row: Row, col: str, tok: Token, a: int, b: int) -> None:
