@@ -151,3 +151,22 @@ def test_a_table_read_in_column_order_is_one_reader_note():
     lines[start:end + 1] = labels + [" ".join(numbers[i:i + 7]) for i in range(0, len(numbers), 7)]
     found = t_findings("\n".join(lines))
     assert [d.code for d in found] == ["M110"] and found[0].message.startswith("表三")
+
+
+def test_rows_missing_in_a_run_are_one_finding():
+    """A table cut short (the page ends after row 二): one T102 naming the run, not one per row."""
+    lines = CLEAN.split("\n")
+    start = next(i for i, ln in enumerate(lines) if "（一）予以公开" in ln)
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("四、结转下年度"))
+    text = "\n".join(lines[:start] + lines[end + 1:])
+    found = [d for d in t_findings(text) if d.code == "T102"]
+    assert len(found) == 1 and found[0].message.startswith("表三缺少连续 ")
+
+
+def test_a_blank_total_is_reported_once_with_its_expected_value():
+    from gpalint.readers.html import parse as parse_html
+    row = "<tr><td>一、本年新收政府信息公开申请数量</td><td>3</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td></td></tr>"
+    zero = "<tr><td>二、上年结转政府信息公开申请数量</td>" + "<td>0</td>" * 7 + "</tr>"
+    html = f"<p>三、收到和处理政府信息公开申请情况</p><table>{row}{zero}</table>"
+    _, diags = ENGINE.check_document(parse_html(html), Options(select=["T105", "T110"]))
+    assert [d.code for d in diags] == ["T105"] and "应为 4（3+1），实为 空白" in diags[0].message

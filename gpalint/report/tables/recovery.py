@@ -5,7 +5,12 @@ cells, one cell per line, ``|``-separated rows, rows broken over two lines or sh
 web pages) everything glued into one line. Column positions are therefore worthless; what survives every layout
 is the *sequence*: a row label, then that row's numbers. So each table's region is cut into label and number
 tokens (tokens.py), labels are matched to the template's rows in order, and each row takes the numbers that
-follow it; digits glued together are split only where the split is unique (glued.py).
+follow it; digits glued together are split only where the table's relations leave one reading (glued.py).
+
+What could not be read is never guessed: rows whose values cannot be aligned are "uncertain" (no sum is drawn from
+them), and a table with several such rows is one finding — an error (T109) when a Word or web table has the rows
+short, a reader note (M110) when text or a PDF's extraction defeated the reading. The relations are then solved
+together (relations.py), so that one wrong cell is one finding.
 """
 from __future__ import annotations
 
@@ -123,9 +128,10 @@ def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
         # Word and web tables are read as laid out; a PDF's cells are rebuilt from positions, text has none
         table.from_cells = src.format in ("docx", "html") and all(t.cell for t in tokens if t.kind != "label")
         _resolve_glued(table)
-        _judge(table)
+        _judge(table, src.format)
         table.breaks = solve(table)
-        _judge_sums(table, anchor)
+        _judge_sums(table)
+        _blank_totals_once(table)
     return table
 
 
@@ -177,22 +183,27 @@ def _resolve_glued(table: Table) -> None:
 _READING = ("missing-values", "extra-values", "glued")  # a row whose values could not be read as laid out
 
 
-def _judge(table: Table) -> None:
+def _judge(table: Table, format: str) -> None:
     """Several rows unreadable: one finding for the table, and nothing drawn from a guessed reading of it. Read
     from real table cells, the rows are the report's (an error, T109); read from text, the layout or a converter
     defeated the reading (a reader note)."""
     bad = [i for i in table.issues if i.kind in _READING]
     rows = list(dict.fromkeys(i.row for i in bad))
     if len(rows) < 2:
-        for i in bad:  # more values than columns, read from text: page numbers, wrapped labels, the next table's
-            if i.kind == "extra-values" and not table.from_cells:
+        for i in bad:
+            if table.from_cells:
+                break
+            # more values than columns in text: page numbers, wrapped labels, the next table's; values missing from
+            # a PDF's text or from a header table's run: cells the extraction lost or scattered
+            if i.kind == "extra-values" or (i.kind == "missing-values"
+                                            and (format == "pdf" or table.spec.layout == "header")):
                 i.kind = "unreadable"
         return
     kind = "values" if table.from_cells and not any(i.kind == "glued" for i in bad) else "unreadable"
     _collapse(table, kind, bad[0].location, _listing(table, bad), rows)
 
 
-def _judge_sums(table: Table, anchor: Location) -> None:
+def _judge_sums(table: Table) -> None:
     """Relations broken all over a table read from text, no cell explaining them: the cells were read in the wrong
     order (a PDF's columns), not filled wrong — one reader note instead of a finding per line."""
     if table.from_cells:
@@ -215,7 +226,8 @@ def _listing(table: Table, issues: list[Issue]) -> str:
 
 def _collapse(table: Table, kind: str, location: Location, detail: str, rows: list[str | None]) -> None:
     """The table as one finding: no per-row, per-cell or arithmetic finding from what could not be read."""
-    table.issues = [i for i in table.issues if i.kind in ("missing-row",)]
+    # read from text, a row label the reading missed is the same cause; a Word or web table's missing row is not
+    table.issues = [i for i in table.issues if i.kind == "missing-row" and table.from_cells]
     table.issues.append(Issue(kind, None, None, detail, location))
     table.uncertain.update(table.rows)
     table.uncertain.update(r for r in rows if r)
@@ -271,15 +283,22 @@ def _recover_row_table(src: _Source, table: Table, tokens: list[Token], anchor: 
         table.uncertain.update(table.rows)
         table.issues = [Issue("empty", None, None, "表格只有标签，没有填写任何数值", anchor)]
         return
-    # a missing row is reported where it should stand: at the row before it (or, for the first, the row after)
+    # a missing row is reported where it should stand: at the row before it (or, for the first, the row after);
+    # rows missing in a run (a table cut short, a page the extraction lost) are one finding at that place
     found = [k for k in spec.rows if k in table.rows]
+    keys = list(spec.rows)
+    runs: dict[int, tuple[Location, list[str]]] = {}
     for r in leaves:
         if r.key not in table.rows:
-            keys = list(spec.rows)
             before = [k for k in found if keys.index(k) < keys.index(r.key)]
             after = [k for k in found if keys.index(k) > keys.index(r.key)]
             where = table.rows[before[-1]] if before else table.rows[after[0]] if after else anchor
-            table.issues.append(Issue("missing-row", r.key, None, r.label, where))
+            runs.setdefault(keys.index(before[-1]) if before else -1, (where, []))[1].append(r.key)
+    for where, missing in runs.values():
+        names = [f"「{spec.row_label(k)}」" for k in missing]
+        detail = (f"{names[0]}行" if len(names) == 1 else
+                  f"连续 {len(names)} 行：{''.join(names[:_SHOWN])}{'等' if len(names) > _SHOWN else ''}")
+        table.issues.append(Issue("missing-row", missing[0] if len(missing) == 1 else None, None, detail, where))
 
 
 def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bool = False) -> None:
@@ -324,11 +343,24 @@ def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bo
         return
     for col, (t, a, b) in zip(columns, slots):
         _store(src, table, row, col, t, a, b)
-    blanks = [col for col, (t, _, _) in zip(columns, slots) if t.kind == "blank"]
+    _blank_issue(table, row.key, [col for col, (t, _, _) in zip(columns, slots) if t.kind == "blank"])
+
+
+def _blank_issue(table: Table, row: str, blanks: list[str]) -> None:
     if blanks:
-        names = "、".join(f"「{spec.columns[c].label}」" for c in blanks)
-        table.issues.append(Issue("blank", row.key, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
-                                  table.cells[(row.key, blanks[0])].location))
+        names = "、".join(f"「{table.spec.columns[c].label}」" for c in blanks)
+        table.issues.append(Issue("blank", row, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
+                                  table.cells[(row, blanks[0])].location))
+
+
+def _blank_totals_once(table: Table) -> None:
+    """A blank total the relations report (应为 272，实为 空白) is not listed again among the row's blank cells."""
+    reported = {b.cell for b in table.breaks if table.cells[b.cell].raw == ""}
+    for row in {r for r, _ in reported}:
+        issue = next(i for i in table.issues if i.kind == "blank" and i.row == row)
+        table.issues.remove(issue)
+        blanks = [c for (r, c), v in table.cells.items() if r == row and v.raw == "" and (r, c) not in reported]
+        _blank_issue(table, row, blanks)
 
 
 def _reading(src: _Source, table: Table, row: Row, columns: list[str], reading: Reading) -> dict[Cell, Value]:
@@ -363,6 +395,9 @@ def _recover_header_table(src: _Source, table: Table, tokens: list[Token]) -> No
                     table.rows[row.key] = _loc(src, tok.block, tok.start, tok.end)
                 started = True
                 continue
+            words = [norm(w) for w in tok.text.split()]
+            if started and all(len(w) >= 2 and any(w in h for h in headers) for w in words):
+                continue  # headers broken over lines (「结果」「维持」「结果 其他 尚未」 from a PDF), between the values
             if started and (values or PROSE.search(tok.text)):
                 break
             continue
