@@ -170,3 +170,39 @@ def test_a_blank_total_is_reported_once_with_its_expected_value():
     html = f"<p>三、收到和处理政府信息公开申请情况</p><table>{row}{zero}</table>"
     _, diags = ENGINE.check_document(parse_html(html), Options(select=["T105", "T110"]))
     assert [d.code for d in diags] == ["T105"] and "应为 4（3+1），实为 空白" in diags[0].message
+
+
+# ── parity with the Word original, layout by layout ─────────────────────────────────────────────────────────────
+
+LAYOUTS = ROOT / "tests" / "corpus" / "layouts"  # the layout zoo's text layouts (scripts/make_layouts.py)
+LAYOUT_FILES = sorted(p for p in LAYOUTS.glob("*/*") if p.suffix in (".txt", ".md")) if LAYOUTS.is_dir() else []
+READING = {"T109", "M110"}  # a table, or its rows, that could not be read
+
+
+@pytest.mark.parametrize("path", LAYOUT_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_each_layout_gives_the_word_tables_or_one_finding_per_table(path):
+    """Every cell read from a converter's text equals the .docx's; a table that could not be read as a whole gets
+    at most one finding saying so, and no arithmetic or value finding is drawn from it."""
+    from gpalint.readers import read
+    need_corpus()
+    word = analyse(read(next((ROOT / "tests" / "corpus" / "fixtures").glob(f"{path.stem}.docx")))).tables
+    report, diags = ENGINE.check_document(read(path), Options(select=["T", "M110"]))
+    assert not [d.message for d in diags if d.code in (*SUMS, "T108")]
+    for key, table in report.tables.items():
+        assert table.found, key
+        wrong = [c for c in table.cells if c[0] not in table.uncertain and c in word[key].cells
+                 and table.value(*c) is not None and table.value(*c) != word[key].value(*c)]
+        assert not wrong, (key, wrong[:3])
+        notes = [d for d in diags if d.code in READING and d.message.startswith(table.spec.title)]
+        assert len(notes) <= 1, [d.message for d in notes]
+        assert bool(table.uncertain) == bool(notes), (key, sorted(table.uncertain), [d.message for d in notes])
+
+
+def test_rows_short_in_a_web_table_are_one_error_for_the_table():
+    """Read from real cells, short rows are the report's: one T109 naming them, not one per row."""
+    from gpalint.readers.html import parse as parse_html
+    short = "<tr><td>{}</td>" + "<td>0</td>" * 5 + "</tr>"
+    rows = short.format("一、本年新收政府信息公开申请数量") + short.format("二、上年结转政府信息公开申请数量")
+    html = f"<p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table>"
+    _, diags = ENGINE.check_document(parse_html(html), Options(select=["T109", "M110"]))
+    assert [d.code for d in diags] == ["T109"] and "2 行的数值不全" in diags[0].message

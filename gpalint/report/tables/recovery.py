@@ -200,7 +200,7 @@ def _judge(table: Table, format: str) -> None:
                 i.kind = "unreadable"
         return
     kind = "values" if table.from_cells and not any(i.kind == "glued" for i in bad) else "unreadable"
-    _collapse(table, kind, bad[0].location, _listing(table, bad), rows)
+    _collapse(table, kind, bad[0].location, _listing(table, bad, "不全" if kind == "values" else "读不出"), rows)
 
 
 def _judge_sums(table: Table) -> None:
@@ -216,12 +216,12 @@ def _judge_sums(table: Table) -> None:
     _collapse(table, "unreadable", table.cells[loose[0].cell].location, detail, list(table.rows))
 
 
-def _listing(table: Table, issues: list[Issue]) -> str:
+def _listing(table: Table, issues: list[Issue], what: str) -> str:
     spec = table.spec
     parts = [f"「{spec.row_label(i.row)}」{i.detail}" if i.row and spec.row_label(i.row) else i.detail
              for i in issues[:_SHOWN]]
     more = f"等 {len(issues)} 行" if len(issues) > _SHOWN else ""
-    return f"{len(issues)} 行的数值读不出：" + "；".join(parts) + more
+    return f"{len(issues)} 行的数值{what}：" + "；".join(parts) + more
 
 
 def _collapse(table: Table, kind: str, location: Location, detail: str, rows: list[str | None]) -> None:
