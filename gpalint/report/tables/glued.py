@@ -36,8 +36,8 @@ class Glued:
     complete: bool
 
 
-class _TooMany(Exception):
-    pass
+class SearchExhausted(Exception):
+    """The search went beyond STEPS_CAP states: the row has no trustworthy reading."""
 
 
 def read_glued(spec: TableSpec, row: Row, columns: list[str], slots: list[Slot], blocks: list[Block]) -> Glued | None:
@@ -60,7 +60,7 @@ def read_glued(spec: TableSpec, row: Row, columns: list[str], slots: list[Slot],
                    if r.axis == "column" and r.total in index and all(p in index for _, p in r.parts))
     try:
         cuts = search(digits, ends, signed, checks)
-    except _TooMany:
+    except SearchExhausted:
         return Glued(text, [], False)
     readings: list[Reading] = []
     for cut in cuts[:READINGS_CAP]:
@@ -86,7 +86,7 @@ def search(digits: str, ends: frozenset[int], signed: tuple[bool, ...],
     def rec(pos: int, k: int, sums: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
         steps[0] += 1
         if steps[0] > STEPS_CAP:
-            raise _TooMany
+            raise SearchExhausted
         if k == n:
             return ((),) if pos == len(digits) else ()
         remaining = n - k - 1  # values still to come after this one
@@ -96,6 +96,8 @@ def search(digits: str, ends: frozenset[int], signed: tuple[bool, ...],
             new = _update(checks, k, value, sums)
             if any(last[j] == k and new[j] != 0 for j in range(len(checks))):
                 continue  # a relation completed here does not hold
+            if not _room(checks, k, new, len(digits) - pos - length, remaining):
+                continue  # a total still to come could not spell the parts' sum in the digits left
             for rest in rec(pos + length, k + 1, new):
                 out.append((pos, *rest))
                 if len(out) > READINGS_CAP:
@@ -134,7 +136,17 @@ def _fits(digits: str, ends: frozenset[int], pos: int, length: int, remaining: i
     end = pos + length
     if end > len(digits) or any(pos < e < end for e in ends) or not digits[end - 1].isdigit():
         return False
-    return len(digits) - end >= remaining and (end == len(digits) or digits[end].isdigit() or end in ends)
+    left = len(digits) - end
+    return remaining <= left <= MAX_DIGITS * remaining and (end == len(digits) or digits[end].isdigit() or end in ends)
+
+
+def _room(checks: tuple[tuple[int, tuple[tuple[int, int], ...]], ...], k: int, sums: tuple[int, ...], left: int,
+          remaining: int) -> bool:
+    """Each total still to come (its parts positive) can be as large as its parts so far: it has at most
+    min(MAX_DIGITS, digits left − one per other value still to come) digits."""
+    longest = min(MAX_DIGITS, left - remaining + 1)
+    return all(sums[j] < 10 ** longest for j, (t, parts) in enumerate(checks)
+               if t > k and all(s > 0 for s, _ in parts))
 
 
 def _update(checks: tuple[tuple[int, tuple[tuple[int, int], ...]], ...], k: int, value: int,
