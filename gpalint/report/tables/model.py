@@ -24,7 +24,10 @@ class Value:
 
 @dataclass(slots=True)
 class Issue:
-    kind: str  # "missing-row", "missing-column", "missing-values", "extra-values", "unreadable", "bad-value", …
+    # the report's: "missing-row", "missing-values", "extra-values" (a Word/web table), "values" (several rows of
+    # one), "empty", "bad-value", "blank"; the reading's (reader notes): "glued" (digits without one reading),
+    # "unreadable" (a row or table that text or a PDF's extraction did not let gpalint read)
+    kind: str
     row: str | None
     column: str | None
     detail: str
