@@ -3,8 +3,8 @@
 as from the .docx, cell by cell, or report each table it cannot read with exactly one finding; and it must find
 nothing the .docx does not give.
 
-Where a layout fails today for a reason that lies outside the readers (table recovery from extracted text, page
-furniture), the case is a strict xfail naming the reason, so that fixing it turns the test red until the mark goes.
+Where a layout fails today (the spacing of text extracted from a PDF, a row label wrapped by pdftotext -layout),
+the case is a strict xfail naming the reason, so that fixing it turns the test red until the mark goes.
 """
 from __future__ import annotations
 
@@ -25,20 +25,17 @@ LAYOUTS = CORPUS / "layouts"
 FIXTURES = CORPUS / "fixtures"
 ENGINE = Engine(builtin_rules())
 TABLES = ("二", "三", "四")
+READER_NOTES = {"M106", "M110"}  # info: what the reading could not do (unmapped glyphs, an unreadable table)
 
-# why a layout's tables differ from the .docx's today (all five fixtures fail alike)
-TABLES_DIFFER = {
-    "pdftotext": "poppler without -layout gives 表三/表四 one cell per line in column order (all row labels, then the "
-                 "numbers column by column) and wraps labels over lines; text table recovery (gpalint/report/tables.py) "
-                 "pairs values with labels in reading order, so rows get no values or dozens (T109 per row)",
-    "pdfminer": "as pdftotext: extract_text gives the cells one per line in column order, labels before numbers; text "
-                "table recovery (gpalint/report/tables.py) pairs them in reading order (T109 per row)",
-    "pdftotext-layout": "the page footer 「—2—」 inside a table is read as one more value of the row above it (T109, "
-                        "then T103/T105 from the shifted value), and a merged label wrapped over two lines (「(五) 不予处"
-                        "」/「理 2. 重复申请」) loses rows (T102): page furniture and label joining in text recovery",
-}
-# why a layout gives findings the .docx does not (besides its tables)
-FINDINGS_DIFFER = TABLES_DIFFER
+# why a layout's tables differ from the .docx's today, by layout or layout/fixture
+_WRAPPED = ("a row label pdftotext -layout wraps over two lines with the next row's label between (「(六) 其他处理」 "
+            "beside 「2.申请人逾期…」) is not joined: the row is reported missing (T102) beside the table's reader note")
+TABLES_DIFFER = {"pdftotext-layout/001": _WRAPPED, "pdftotext-layout/004": _WRAPPED}
+# why a layout gives findings the .docx does not (besides its tables and reader notes)
+_SPACING = ("text extracted from a PDF carries the extractor's spacing, not the author's: spaces around 「2024」 and "
+            "between the characters of justified lines (G107, G114) that the .docx does not have")
+FINDINGS_DIFFER = {"pdftotext": _SPACING, "pdfminer": _SPACING,
+                   "pdftotext-layout": _SPACING + "; and the wrapped row label of 001/004 (T102)"}
 
 
 def cases():
@@ -53,8 +50,10 @@ CASES = sorted(cases())
 
 
 def marked(reasons):
+    def reason(layout, path):
+        return reasons.get(f"{layout}/{path.stem[:3]}", reasons.get(layout))
     return [pytest.param(layout, path, id=f"{layout}/{path.stem[:3]}",
-                         marks=[pytest.mark.xfail(strict=True, reason=reasons[layout])] if layout in reasons else [])
+                         marks=[pytest.mark.xfail(strict=True, reason=why)] if (why := reason(layout, path)) else [])
             for layout, path in CASES]
 
 
@@ -93,13 +92,16 @@ def test_layout_gives_the_docx_tables_or_one_finding_per_table(layout, path):
         assert expected[k], f"the .docx has no 表{k}"
         if got[k] == expected[k]:
             continue
-        about = [m for (code, m), n in findings.items() for _ in range(n) if code.startswith("T") and f"表{k}" in m]
+        about = [m for (code, m), n in findings.items() for _ in range(n)
+                 if (code.startswith("T") or code in READER_NOTES) and f"表{k}" in m]
         assert len(about) == 1, f"表{k} differs from the .docx's and draws {len(about)} findings: {about[:5]}"
 
 
 @pytest.mark.parametrize(("layout", "path"), marked(FINDINGS_DIFFER))
 def test_layout_finds_nothing_the_docx_does_not(layout, path):
-    extra = findings_of(path) - findings_of(docx_of(path))
+    # a reader note (a table the layout did not let gpalint read) is the layout's limit, not the report's defect
+    extra = Counter({k: n for k, n in (findings_of(path) - findings_of(docx_of(path))).items()
+                     if k[0] not in READER_NOTES})
     assert not extra, f"{sum(extra.values())} findings beyond the .docx's: {sorted(extra)[:8]}"
 
 

@@ -1,7 +1,9 @@
 """kind = "table": what table recovery found wrong — a table missing, a row missing, values missing or unreadable.
 
-Parameters: ``aspect`` = "missing-table" | "missing-row" | "values" | "bad-value" | "blank" (cells of a real table
-left empty); optional ``tables`` (keys).
+Parameters: ``aspect`` = "missing-table" | "missing-row" | "values" (a row, or a real table's rows, without the
+template's number of values) | "bad-value" | "blank" (cells of a real table left empty) | "reading" (what the
+input did not let gpalint read: digits glued together with several readings, a table whose layout defeated the
+reading — a limit of the input, not a defect of the report); optional ``tables`` (keys).
 Message fields: {table} (表三), {name}, {row}, {column}, {detail}.
 """
 from __future__ import annotations
@@ -13,9 +15,9 @@ from ..model import Diagnostic
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, diagnostic
 
-ASPECTS = ("missing-table", "missing-row", "values", "bad-value", "blank")
-_ISSUES = {"missing-row": ("missing-row",), "values": ("missing-values", "extra-values", "unreadable", "empty"),
-           "bad-value": ("bad-value",), "blank": ("blank",)}
+ASPECTS = ("missing-table", "missing-row", "values", "bad-value", "blank", "reading")
+_ISSUES = {"missing-row": ("missing-row",), "values": ("missing-values", "extra-values", "empty", "values"),
+           "bad-value": ("bad-value",), "blank": ("blank",), "reading": ("glued", "unreadable")}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,13 @@
 """kind = "table-sum": the 勾稽关系 — a total equals the (signed) sum of its parts, for the template's relations.
 
+The relations of a table are solved together (gpalint/report/tables/relations.py): a wrong cell is reported once, by
+the rule of the relation that names it (the one it is the total of), and the other relations it breaks are named
+in the same finding.
+
 Parameters: ``relations`` = ids of relations in the template's tables (e.g. ["E2"]).
-Message fields: {table} {row} {column} (the total cell), {expected}, {found}, {expression} (e.g. 3+4+5), {note}.
+Message fields: {table} {row} {column} (the cell), {expected}, {found}, {expression} (e.g. 3+4+5), {note};
+{should}: 「应为 4（3+1）」, or, where no count could satisfy the relation (the parts are at fault), 「无法成立（4−5 为负数）」;
+{also}: 「（同时不符：…）」 naming the other relations the cell breaks, or empty.
 """
 from __future__ import annotations
 
@@ -28,57 +34,43 @@ def prepare(rule: Rule) -> Params:
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
-    report = context.report
-    for table in report.tables.values():
+    for table in context.report.tables.values():
         if not table.found:
             continue
         spec = table.spec
-        for rel in spec.relations:
-            if rel.id not in params.relations:
+        for b in table.breaks:
+            if b.relation.id not in params.relations:
                 continue
-            if rel.axis == "row":
-                lines = [(rel.total, c, [(s, p, c) for s, p in rel.parts])
-                         for c in table.active(spec.rows[rel.total].columns or spec.columns)]
+            row, col = b.cell
+            cell = table.cells[b.cell]
+            expression = _expression(b.terms)
+            if b.expected is None:
+                should, expected = f"无法成立（{expression} 为负数）", ""
             else:
-                needed = {rel.total, *(p for _, p in rel.parts)}
-                lines = [(r.key, rel.total, [(s, r.key, p) for s, p in rel.parts]) for r in spec.rows.values()
-                         if needed <= set(table.active(r.columns or spec.columns))]
-            for row, col, parts in lines:
-                cell = table.cells.get((row, col))
-                if cell is None or row in table.uncertain:
-                    continue  # missing or unreadable: reported by the table rules
-                blank = cell.raw == ""
-                found = table.value(row, col)
-                if found is None and not blank:
-                    continue
-                read = [(s, table.value(r, c)) for s, r, c in parts]
-                values = [(s, v) for s, v in read if v is not None]
-                if len(values) < len(read):
-                    continue
-                expected = sum(s * v for s, v in values)
-                if abs(expected - (found if found is not None and not blank else 0)) < 1e-6:
-                    continue  # a blank total where nothing happened reads as 0 (T110 asks to fill it)
-                yield diagnostic(rule, context, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
-                                 column=spec.columns[col].label, expected=_fmt(expected),
-                                 found="空白" if blank else _fmt(found),
-                                 expression=_expression(values), note=rel.note)
+                expected = _fmt(b.expected)
+                should = f"应为 {expected}（{expression}）"
+            also = "；".join(o.note or o.id for o in b.others)
+            yield diagnostic(rule, context, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
+                             column=spec.columns[col].label, expected=expected,
+                             found="空白" if cell.raw == "" else _fmt(b.found), expression=expression,
+                             note=b.relation.note, should=should, also=f"（同时不符：{also}）" if also else "")
 
 
-def _fmt(v) -> str:
+def _fmt(v: float) -> str:
     text = str(int(v)) if float(v).is_integer() else f"{v:g}"
     return text.replace("-", "−")  # the same minus sign as in the expression
 
 
-def _expression(values) -> str:
-    terms = [(s, v) for s, v in values if v]
-    if not terms:
+def _expression(terms: list[tuple[int, int | float]]) -> str:
+    nonzero = [(s, v) for s, v in terms if v]
+    if not nonzero:
         return "各项均为 0"
     out = ""
-    for s, v in terms:
-        out += ("−" if s < 0 else "+") + _fmt(v)
+    for s, v in nonzero:
+        out += ("−" if s * v < 0 else "+") + _fmt(abs(v))
     return out.lstrip("+")
 
 
 KIND = CheckKind("table-sum", prepare, run,
-                 ("table", "row", "column", "expected", "found", "expression", "note"),
+                 ("table", "row", "column", "expected", "found", "expression", "note", "should", "also"),
                  "勾稽关系：模板中的合计等于各分项（带符号）之和")

@@ -80,12 +80,30 @@ def _table(table: Table) -> dict:
             "rows": rows}
 
 
+def _row_problem(table: Table, row: str) -> str | None:
+    """What the table's reading note says of ``row`` (its part of a note on several rows), if anything."""
+    label = table.spec.rows[row].label
+    for issue in table.issues:
+        if issue.row == row:
+            return issue.detail
+        if issue.row is None and f"「{label}」" in issue.detail:
+            part = next((p for p in issue.detail.split("；") if f"「{label}」" in p), issue.detail)
+            return part.split("：", 1)[-1] if part.startswith(issue.detail.split("：", 1)[0]) else part
+    return None
+
+
 def _cell(table: Table, row: str, column: str) -> dict:
     found = table.cells.get((row, column))
     if row not in table.rows or not table.found:
         return {"state": "missing", "text": "", "value": None, "problem": None, "at": None}
     if found is None:
-        return {"state": "unreadable", "text": "", "value": None, "problem": "没有读到这一格的数值", "at": None}
+        glued = table.glued.get(row)  # digits glued together with more than one reading: the file's own text
+        if glued is not None:
+            loc = glued.location
+            return {"state": "unreadable", "text": glued.text, "value": None, "at": cell_position(loc.page, loc.line, loc.column),
+                    "problem": f"这一行的数字连在一起（{glued.text}），有不止一种拆分，无法确定各格的数值"}
+        return {"state": "unreadable", "text": "", "value": None, "at": None,
+                "problem": _row_problem(table, row) or "没有读到这一格的数值"}
     loc = found.location
     at = cell_position(loc.page, loc.line, loc.column)
     value = table.value(row, column)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ...model import Location
 from ..template import TableSpec
+
+if TYPE_CHECKING:
+    from .relations import Break
 
 
 @dataclass(slots=True)
@@ -20,10 +24,23 @@ class Value:
 
 @dataclass(slots=True)
 class Issue:
-    kind: str  # "missing-row", "missing-column", "missing-values", "extra-values", "unreadable", "bad-value", …
+    # the report's: "missing-row", "missing-values", "extra-values" (a Word/web table), "values" (several rows of
+    # one), "empty", "bad-value", "blank"; the reading's (reader notes): "glued" (digits without one reading),
+    # "unreadable" (a row or table that text or a PDF's extraction did not let gpalint read)
+    kind: str
     row: str | None
     column: str | None
     detail: str
+    location: Location
+
+
+@dataclass(slots=True)
+class Readings:
+    """The readings of a row whose digits were glued together that its own relations leave open."""
+
+    text: str  # the digits as the file has them
+    candidates: list[dict[tuple[str, str], Value]]  # per reading: (row, column) → value
+    complete: bool  # False: the search gave up, there may be more readings
     location: Location
 
 
@@ -37,6 +54,9 @@ class Table:
     uncertain: set[str] = field(default_factory=set)  # rows whose numbers could not be aligned to columns
     columns_seen: set[str] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
+    glued: dict[str, Readings] = field(default_factory=dict)  # rows left to the table's other relations to read
+    from_cells: bool = False  # every value came from a real table cell (Word, HTML, PDF table): read as laid out
+    breaks: list[Break] = field(default_factory=list)  # the broken relations, one per cell they point at
 
     def value(self, row: str, column: str) -> int | float | None:
         """The cell's number, or None when it is missing, unreadable or not trustworthy."""

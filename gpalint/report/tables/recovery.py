@@ -5,7 +5,12 @@ cells, one cell per line, ``|``-separated rows, rows broken over two lines or sh
 web pages) everything glued into one line. Column positions are therefore worthless; what survives every layout
 is the *sequence*: a row label, then that row's numbers. So each table's region is cut into label and number
 tokens (tokens.py), labels are matched to the template's rows in order, and each row takes the numbers that
-follow it; digits glued together are split only where the split is unique (glued.py).
+follow it; digits glued together are split only where the table's relations leave one reading (glued.py).
+
+What could not be read is never guessed: rows whose values cannot be aligned are "uncertain" (no sum is drawn from
+them), and a table with several such rows is one finding — an error (T109) when a Word or web table has the rows
+short, a reader note (M110) when text or a PDF's extraction defeated the reading. The relations are then solved
+together (relations.py), so that one wrong cell is one finding.
 """
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ from ...document import Block
 from ...model import Location
 from ..outline import Outline
 from ..template import Row, TableSpec, Template, norm, split_numbering
-from .glued import solve_glued
-from .model import Issue, Table, Value
+from .glued import Reading, read_glued
+from .model import Issue, Readings, Table, Value
+from .relations import Cell, holds, lines, solve
 from .tokens import PROSE, Token, parse_value, tokenize, value_slots
 
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
@@ -118,7 +124,115 @@ def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
         _recover_header_table(src, table, tokens)
     else:
         _recover_row_table(src, table, tokens, anchor)
+    if table.found:
+        # Word and web tables are read as laid out; a PDF's cells are rebuilt from positions, text has none
+        table.from_cells = src.format in ("docx", "html") and all(t.cell for t in tokens if t.kind != "label")
+        _resolve_glued(table)
+        _judge(table, src.format)
+        table.breaks = solve(table)
+        _judge_sums(table)
+        _blank_totals_once(table)
     return table
+
+
+_SHOWN = 3  # readings or rows a message lists before 「等」
+_SCRAMBLED = 3  # broken relations no single cell explains, in a table read from text: the reading is at fault
+
+
+def _resolve_glued(table: Table) -> None:
+    """Let the table's relations across rows choose among a glued row's readings: a reading survives when every
+    relation through the row that the rest of the table lets evaluate holds; a row left with one reading is read.
+    Rows still open get one reader note each, with their readings."""
+    changed = True
+    while changed:
+        changed = False
+        for key, rd in list(table.glued.items()):
+            if len(rd.candidates) < 2:
+                continue
+            through = [ln for ln in lines(table) if any(c[0] == key for c in ln.cells())]
+            survivors = []
+            table.uncertain.discard(key)
+            for cand in rd.candidates:
+                table.cells.update(cand)
+                if all(holds(table, ln) is not False for ln in through):
+                    survivors.append(cand)
+                for cell in cand:
+                    del table.cells[cell]
+            table.uncertain.add(key)
+            if len(survivors) == 1 and rd.complete:
+                table.cells.update(survivors[0])
+                table.uncertain.discard(key)
+                del table.glued[key]
+                changed = True
+            elif survivors and len(survivors) < len(rd.candidates):
+                rd.candidates = survivors
+                changed = True
+    for key, rd in table.glued.items():
+        n = len(table.active(table.spec.rows[key].columns))
+        if not rd.complete:
+            why = f"可能的拆分太多，无法确定 {n} 个数值"
+        elif not rd.candidates:
+            why = f"拆不出满足勾稽关系的 {n} 个数值"
+        else:
+            shown = "；".join("、".join(v.raw for v in cand.values()) for cand in rd.candidates[:_SHOWN])
+            more = "等" if len(rd.candidates) > _SHOWN else ""
+            why = f"有 {len(rd.candidates)} 种拆法（{shown}{more}），表格的勾稽关系不能确定是哪一种"
+        table.issues.append(Issue("glued", key, None, f"数字粘连在一起（{rd.text}），{why}", rd.location))
+
+
+_READING = ("missing-values", "extra-values", "glued")  # a row whose values could not be read as laid out
+
+
+def _judge(table: Table, format: str) -> None:
+    """Several rows unreadable: one finding for the table, and nothing drawn from a guessed reading of it. Read
+    from real table cells, the rows are the report's (an error, T109); read from text, the layout or a converter
+    defeated the reading (a reader note)."""
+    bad = [i for i in table.issues if i.kind in _READING]
+    rows = list(dict.fromkeys(i.row for i in bad))
+    if len(rows) < 2:
+        for i in bad:
+            if table.from_cells:
+                break
+            # more values than columns in text: page numbers, wrapped labels, the next table's; values missing from
+            # a PDF's text or from a header table's run: cells the extraction lost or scattered
+            if i.kind == "extra-values" or (i.kind == "missing-values"
+                                            and (format == "pdf" or table.spec.layout == "header")):
+                i.kind = "unreadable"
+        return
+    kind = "values" if table.from_cells and not any(i.kind == "glued" for i in bad) else "unreadable"
+    _collapse(table, kind, bad[0].location, _listing(table, bad, "不全" if kind == "values" else "读不出"), rows)
+
+
+def _judge_sums(table: Table) -> None:
+    """Relations broken all over a table read from text, no cell explaining them: the cells were read in the wrong
+    order (a PDF's columns), not filled wrong — one reader note instead of a finding per line."""
+    if table.from_cells:
+        return
+    loose = [b for b in table.breaks if not b.pointed]
+    if len(loose) < _SCRAMBLED:
+        return
+    cells = "、".join(f"{table.context(*b.cell)}" for b in loose[:_SHOWN]) + ("等" if len(loose) > _SHOWN else "")
+    detail = f"{len(loose)} 处勾稽关系不符且无法归于个别单元格（{cells}），可能是单元格的顺序没有读对"
+    _collapse(table, "unreadable", table.cells[loose[0].cell].location, detail, list(table.rows))
+
+
+def _listing(table: Table, issues: list[Issue], what: str) -> str:
+    spec = table.spec
+    parts = [f"「{spec.row_label(i.row)}」{i.detail}" if i.row and spec.row_label(i.row) else i.detail
+             for i in issues[:_SHOWN]]
+    more = f"等 {len(issues)} 行" if len(issues) > _SHOWN else ""
+    return f"{len(issues)} 行的数值{what}：" + "；".join(parts) + more
+
+
+def _collapse(table: Table, kind: str, location: Location, detail: str, rows: list[str | None]) -> None:
+    """The table as one finding: no per-row, per-cell or arithmetic finding from what could not be read."""
+    # read from text, a row label the reading missed is the same cause; a Word or web table's missing row is not
+    table.issues = [i for i in table.issues if i.kind == "missing-row" and table.from_cells]
+    table.issues.append(Issue(kind, None, None, detail, location))
+    table.uncertain.update(table.rows)
+    table.uncertain.update(r for r in rows if r)
+    table.glued.clear()
+    table.breaks = []
 
 
 def _loc(src: _Source, block: int, start: int, end: int, context: str | None = None) -> Location:
@@ -169,15 +283,22 @@ def _recover_row_table(src: _Source, table: Table, tokens: list[Token], anchor: 
         table.uncertain.update(table.rows)
         table.issues = [Issue("empty", None, None, "表格只有标签，没有填写任何数值", anchor)]
         return
-    # a missing row is reported where it should stand: at the row before it (or, for the first, the row after)
+    # a missing row is reported where it should stand: at the row before it (or, for the first, the row after);
+    # rows missing in a run (a table cut short, a page the extraction lost) are one finding at that place
     found = [k for k in spec.rows if k in table.rows]
+    keys = list(spec.rows)
+    runs: dict[int, tuple[Location, list[str]]] = {}
     for r in leaves:
         if r.key not in table.rows:
-            keys = list(spec.rows)
             before = [k for k in found if keys.index(k) < keys.index(r.key)]
             after = [k for k in found if keys.index(k) > keys.index(r.key)]
             where = table.rows[before[-1]] if before else table.rows[after[0]] if after else anchor
-            table.issues.append(Issue("missing-row", r.key, None, r.label, where))
+            runs.setdefault(keys.index(before[-1]) if before else -1, (where, []))[1].append(r.key)
+    for where, missing in runs.values():
+        names = [f"「{spec.row_label(k)}」" for k in missing]
+        detail = (f"{names[0]}行" if len(names) == 1 else
+                  f"连续 {len(names)} 行：{''.join(names[:_SHOWN])}{'等' if len(names) > _SHOWN else ''}")
+        table.issues.append(Issue("missing-row", missing[0] if len(missing) == 1 else None, None, detail, where))
 
 
 def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bool = False) -> None:
@@ -199,31 +320,52 @@ def _assign(src: _Source, table: Table, row: Row, tokens: list[Token], first: bo
         t, a, b = extra[0]
         table.issues.append(Issue("extra-values", row.key, None,
                                   f"有 {len(slots)} 个数值，模板只有 {n} 列", _loc(src, t.block, a, b)))
+        table.uncertain.add(row.key)  # which of them are the row's is a guess: no sums are drawn from it
         slots = slots[:n] if first else slots[-n:]
     if len(slots) < n:
-        solved = solve_glued(spec, columns, slots, src.blocks)
-        if solved is None:
-            loc = _loc(src, slots[0][0].block, slots[0][1], slots[-1][2]) if slots else label_loc
-            if slots and all(t.kind == "num" and not t.cell for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
-                detail = f"数字粘连在一起（{''.join(src.blocks[t.block].text[a:b] for t, a, b in slots)}），无法唯一地拆分成 {n} 个数值"
-                table.issues.append(Issue("unreadable", row.key, None, detail, loc))
-            else:
-                table.issues.append(Issue("missing-values", row.key, None,
-                                          f"应有 {n} 个数值，只找到 {len(slots)} 个", loc))
-            table.uncertain.add(row.key)
-            for col, (t, a, b) in zip(columns, slots):
-                _store(src, table, row, col, t, a, b)
+        loc = _loc(src, slots[0][0].block, slots[0][1], slots[-1][2]) if slots else label_loc
+        glued = read_glued(spec, row, columns, slots, src.blocks)
+        if glued is not None and glued.complete and len(glued.readings) == 1:
+            table.cells.update(_reading(src, table, row, columns, glued.readings[0]))
             return
-        for col, (t, a, b, number) in zip(columns, solved):
-            table.cells[(row.key, col)] = Value(str(number), number, _loc(src, t.block, a, b, table.context(row.key, col)))
+        table.uncertain.add(row.key)
+        if glued is not None:  # the table's other relations may choose among the readings (_resolve_glued)
+            table.glued[row.key] = Readings(glued.text, [_reading(src, table, row, columns, r) for r in glued.readings],
+                                            glued.complete, loc)
+            return
+        if slots and all(t.kind == "num" and not t.cell for t, _, _ in slots) and sum(b - a for _, a, b in slots) >= n:
+            text = src.blocks[slots[0][0].block].text[slots[0][1]:slots[-1][2]]  # 「3922533.2」: no reading to trust
+            table.issues.append(Issue("glued", row.key, None, f"数字粘连在一起（{text}），无法确定 {n} 个数值", loc))
+            return
+        table.issues.append(Issue("missing-values", row.key, None, f"应有 {n} 个数值，只找到 {len(slots)} 个", loc))
+        for col, (t, a, b) in zip(columns, slots):
+            _store(src, table, row, col, t, a, b)
         return
     for col, (t, a, b) in zip(columns, slots):
         _store(src, table, row, col, t, a, b)
-    blanks = [col for col, (t, _, _) in zip(columns, slots) if t.kind == "blank"]
+    _blank_issue(table, row.key, [col for col, (t, _, _) in zip(columns, slots) if t.kind == "blank"])
+
+
+def _blank_issue(table: Table, row: str, blanks: list[str]) -> None:
     if blanks:
-        names = "、".join(f"「{spec.columns[c].label}」" for c in blanks)
-        table.issues.append(Issue("blank", row.key, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
-                                  table.cells[(row.key, blanks[0])].location))
+        names = "、".join(f"「{table.spec.columns[c].label}」" for c in blanks)
+        table.issues.append(Issue("blank", row, None, f"{names}为空（没有发生也应填 0；按 0 核算）",
+                                  table.cells[(row, blanks[0])].location))
+
+
+def _blank_totals_once(table: Table) -> None:
+    """A blank total the relations report (应为 272，实为 空白) is not listed again among the row's blank cells."""
+    reported = {b.cell for b in table.breaks if table.cells[b.cell].raw == ""}
+    for row in {r for r, _ in reported}:
+        issue = next(i for i in table.issues if i.kind == "blank" and i.row == row)
+        table.issues.remove(issue)
+        blanks = [c for (r, c), v in table.cells.items() if r == row and v.raw == "" and (r, c) not in reported]
+        _blank_issue(table, row, blanks)
+
+
+def _reading(src: _Source, table: Table, row: Row, columns: list[str], reading: Reading) -> dict[Cell, Value]:
+    return {(row.key, col): Value(str(number), number, _loc(src, t.block, a, b, table.context(row.key, col)))
+            for col, (t, a, b, number) in zip(columns, reading)}
 
 
 def _store(src: _Source, table: Table, row: Row, col: str, tok: Token, a: int, b: int) -> None:
@@ -253,6 +395,9 @@ def _recover_header_table(src: _Source, table: Table, tokens: list[Token]) -> No
                     table.rows[row.key] = _loc(src, tok.block, tok.start, tok.end)
                 started = True
                 continue
+            words = [norm(w) for w in tok.text.split()]
+            if started and all(len(w) >= 2 and any(w in h for h in headers) for w in words):
+                continue  # headers broken over lines (「结果」「维持」「结果 其他 尚未」 from a PDF), between the values
             if started and (values or PROSE.search(tok.text)):
                 break
             continue

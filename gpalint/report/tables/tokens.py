@@ -16,7 +16,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$")  # 14,069
 _GROUPS = re.compile(r"^\d+(?:\s+\d+)+$")
 _JUNK = re.compile(r"^(?:[-—–－/／\\~～*＊×xX]+|[-—–－]+\d+(?:\.\d+)?|无|空|/|[\dOoIl]*[OoIl][\dOoIl]*"
                    r"|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]{1,4})$")  # value-like but not a number: 「—」「无」「三」「1O」
-_RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u00a0]+\d+(?:\.\d+)?)*")
+# digit groups glued to a label; a sign inside (「2648-18538」) starts a signed value (表二 本年增/减)
+_RUN = re.compile(r"\d+(?:\.\d+)?(?:(?:[ \u00a0]+[+-]?|[+-])\d+(?:\.\d+)?)*")
+_VALUE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_SEPARATOR = re.compile(r"[\s|｜]*:?-{3,}:?(?:[\s|｜]+:?-{3,}:?)*[\s|｜]*")  # a Markdown table's |---|:--:| row
 _PROSE_UNIT = re.compile(r"^\s*(?:年|月|日|件|条|个|次|项|号|人|份|期|家|万|%|％|余|多)")
 PROSE = re.compile(r"[。，,；;]")  # sentence punctuation: a text holding it is prose, not a label
 
@@ -54,6 +57,8 @@ def tokenize(blocks: list[Block], indices: range) -> list[Token]:
                 # an empty cell in a table of numbers: a value left blank, at a known place
                 tokens.append(Token("blank", "", i, 0, 0, cell=True, row=(b.cell.table, b.cell.row)))
             continue
+        if _SEPARATOR.fullmatch(b.text):
+            continue  # layout, not cells
         limit = b.text.find("<!--")  # an inline suppression comment is not table content
         limit = len(b.text) if limit < 0 else limit
         pos = 0
@@ -87,7 +92,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
         a, b = start + m.start(), start + m.end()
         after = text[b:end]
         if re.match(r"[.．、](?!\d)", after):  # 「2.」 before a label: its last digit numbers the next row
-            groups = list(re.finditer(r"\d+(?:\.\d+)?", m.group(0)))
+            groups = list(_VALUE.finditer(m.group(0)))
             if len(groups) == 1 and len(groups[0].group(0)) == 1:
                 continue
             cut = a + groups[-1].end() - 1  # sub-rows are numbered 1-8: one digit
@@ -99,7 +104,7 @@ def _piece(out: list[Token], text: str, block: int, start: int, end: int) -> Non
         if _PROSE_UNIT.match(after) or text[max(start, a - 1):a] in ("第", "（", "(") :
             continue  # 「2024年」「3件」「第711号」: a number inside a sentence or a label, not a cell
         _label(out, text, block, label_start, a)
-        spans = tuple((a + g.start(), a + g.end()) for g in re.finditer(r"\d+(?:\.\d+)?", m.group(0)))
+        spans = tuple((a + g.start(), a + g.end()) for g in _VALUE.finditer(m.group(0)))
         out.append(Token("num", text[a:b], block, a, b, spans))
         label_start = b
     _label(out, text, block, label_start, end)
@@ -143,6 +148,8 @@ def parse_value(raw: str, kind: str, unit: str | None) -> tuple[int | float | No
         return None, f"「{text}」不是金额（应为{'以' + unit + '计的' if unit else ''}非负数）"
     if re.fullmatch(r"\d+", text) or (kind == "signed" and re.fullmatch(r"[+-]?\d+", text)):
         return int(text), None
+    if kind == "signed":
+        return None, f"「{text}」不是整数（增加写正数，减少写负数）"
     if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
         return None, f"「{text}」不是非负整数"
     return None, f"「{text}」不是数字（应为非负整数）"
