@@ -10,6 +10,7 @@ from . import __version__
 from .model import FileResult, InputError
 from .output import FORMATS
 from .readers import SUFFIXES
+from .runner import engine_for, options_for, run_all
 from .tomlfile import RuleFileError
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -116,68 +117,9 @@ def _excluded(path: Path) -> bool:
     return excluded(path, settings_for(path))
 
 
-def _options(args, path: Path):
-    """The options for one file: its configuration (found upward from it), overridden by the command line."""
-    from .config import _load_cached, selected, settings_for, severity_for
-    from .engine import Options
-    settings = _load_cached(args.config.resolve()) if args.config else settings_for(path)
-    options = Options(template=args.template or settings.template, year=args.year or settings.year,
-                      select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
-                      severity_fn=lambda code: severity_for(code, settings))
-    return options, tuple(settings.extra_rules)
-
-
-_ENGINES: dict = {}
-
-
-def _engine(extra: tuple[Path, ...]):
-    from .engine import Engine
-    if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
-    return _ENGINES[extra]
-
-
-def check_one(args, path: Path) -> FileResult:
-    """Check one file (in this process or a worker); never raises for bad input."""
-    try:
-        options, extra = _options(args, path)
-        engine = _engine(extra)
-        if args.fix or args.diff:
-            from .fix import fix_file
-            return fix_file(engine, path, options, unsafe=args.unsafe_fixes, diff_only=args.diff)
-        return engine.check_path(path, options)
-    except InputError as exc:
-        return FileResult(str(path), error=str(exc))
-    except RuleFileError:
-        raise
-    except Exception as exc:  # a bug in gpalint must not hide the other files' results
-        return FileResult(str(path), error=f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}")
-
-
-def _run_all(args, files: list[Path]) -> list[FileResult]:
-    jobs = args.jobs or min(os.cpu_count() or 1, 8)
-    progress = not args.no_progress and not args.quiet and sys.stderr.isatty() and len(files) > 1
-    if jobs > 1 and len(files) >= 16 and not (args.fix or args.diff):
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(jobs) as pool:
-            it = pool.map(check_one, [args] * len(files), files, chunksize=max(1, len(files) // (jobs * 8)))
-            return list(_progress(it, len(files)) if progress else it)
-    it = (check_one(args, f) for f in files)
-    return list(_progress(it, len(files)) if progress else it)
-
-
-def _progress(iterable, total: int):
-    from rich.progress import Progress
-    with Progress(transient=True) as bar:
-        task = bar.add_task("检查中", total=total)
-        for item in iterable:
-            bar.advance(task)
-            yield item
-
-
 def cmd_check(args) -> int:
     files, errors, walked = collect(args.paths)
-    results = _run_all(args, files)
+    results = run_all(args, files)
     for path, r in zip(files, results):
         if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
             sys.stderr.write(f"{r.path}: 已跳过：{r.error}\n")
@@ -186,7 +128,7 @@ def cmd_check(args) -> int:
     rules = dict(builtin_rules())
     if any(d.code not in rules for r in results for d in r.diagnostics):
         for f in files:  # users' extra rules, found by worker processes: the outputs need their docs here too
-            rules.update(_engine(_options(args, f)[1]).rules)
+            rules.update(engine_for(options_for(args, f)[1]).rules)
     failed = errors + [r for r in results if r.error]
     for r in failed:
         sys.stderr.write(f"{r.path}: 错误：{r.error}\n")
@@ -230,7 +172,7 @@ def _write(args, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return engine_for(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
 
 
 def cmd_rule(code: str) -> int:
