@@ -14,6 +14,11 @@ from .text import read_decoded
 _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "select", "button"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# A report's table has a few hundred grid cells. rowspan/colspan beyond MAX_SPAN are taken as MAX_SPAN (browsers
+# clamp too), and a page whose tables cover more than MAX_GRID_CELLS grid cells is refused: 147 KB of
+# <td rowspan=100 colspan=100> would otherwise mean 43 million cells to place (4.7 GB, 89 s).
+MAX_SPAN = 100
+MAX_GRID_CELLS = 100_000
 
 
 class _Reader(HTMLParser):
@@ -27,6 +32,7 @@ class _Reader(HTMLParser):
         self.bold = False
         self.tables: list[dict] = []  # stack of open tables: {"no", "row", "col", "taken"}
         self.table_count = 0
+        self.grid_cells = 0  # grid cells the page's tables cover so far, merged cells counted in full
         self.cell: Cell | None = None
         self.cell_has_text = False
         self.cell_at = (1, 1)
@@ -65,8 +71,12 @@ class _Reader(HTMLParser):
             col = t["col"] + 1
             while (t["row"], col) in t["taken"]:  # skip columns covered by a rowspan from above
                 col += 1
-            span_r = _int(a.get("rowspan"))
-            span_c = _int(a.get("colspan"))
+            span_r = _span(a.get("rowspan"))
+            span_c = _span(a.get("colspan"))
+            self.grid_cells += span_r * span_c
+            if self.grid_cells > MAX_GRID_CELLS:
+                raise InputError(f"网页中的表格过大：单元格（合并单元格按 rowspan×colspan 计）共超过 {MAX_GRID_CELLS} 格"
+                                 f"（第 {t['no']} 个表格，源文件第 {self.getpos()[0]} 行），不是年度报告的表格，无法检查")
             for r in range(t["row"], t["row"] + span_r):
                 for c in range(col, col + span_c):
                     t["taken"].add((r, c))
@@ -110,9 +120,9 @@ class _Reader(HTMLParser):
         self.parts.append(data)
 
 
-def _int(value) -> int:
+def _span(value) -> int:
     try:
-        return max(1, min(int(str(value).strip()), 100))
+        return max(1, min(int(str(value).strip()), MAX_SPAN))
     except (TypeError, ValueError):
         return 1
 
@@ -127,6 +137,8 @@ def parse(text: str, path: str = "<html>") -> Document:
     try:
         reader.feed(text)
         reader.close()
+    except InputError:
+        raise
     except Exception as exc:  # html.parser is lenient; anything it still rejects is not a usable page
         raise InputError(f"无法解析网页文件：{exc}") from None
     reader.flush()
