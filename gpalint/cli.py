@@ -10,7 +10,7 @@ from . import __version__
 from .model import FileResult, InputError
 from .output import FORMATS
 from .readers import SUFFIXES
-from .runner import engine_for, options_for, run_all
+from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS, engine_for, options_for, run_all
 from .tomlfile import RuleFileError
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -26,6 +26,16 @@ class _Parser(argparse.ArgumentParser):
 
 def _codes(text: str) -> list[str]:
     return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def _positive(kind):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"应为正数：{text}")
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its message for a value that does not parse
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--statistics", action="store_true", help="按规则统计问题数")
     c.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
     c.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出源码摘录和汇总")
-    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：自动）")
+    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：自动；不超过 CPU 数和文件数）")
+    c.add_argument("--max-seconds", "--timeout", type=_positive(float), metavar="SECONDS",
+                   help=f"每个文件最多检查多少秒（默认 {DEFAULT_MAX_SECONDS:g}）")
+    c.add_argument("--max-memory", type=_positive(int), metavar="MB", help=f"每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
     c.add_argument("--template", default=None, help="模板版本：auto、2021、2019")
     c.add_argument("--year", type=int, default=None, help="报告年度（标题中没有年度时使用）")
     c.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -119,7 +132,7 @@ def _excluded(path: Path) -> bool:
 
 def cmd_check(args) -> int:
     files, errors, walked = collect(args.paths)
-    results = run_all(args, files)
+    results = list(run_all(args, files))
     for path, r in zip(files, results):
         if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
             sys.stderr.write(f"{r.path}: 已跳过：{r.error}\n")

@@ -19,7 +19,7 @@ from .tomlfile import RuleFileError, load_toml
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules")
+        "extra-rules", "max-seconds", "max-memory")
 _SELECTOR = re.compile(r"^(?:ALL|[STDFCGM]\d{0,3})$")
 _SELECTOR_HELP = "应为规则代码或前缀：S T D F C G M 之一，可后跟一至三位数字（如 T、T1、T103），或 ALL"
 
@@ -37,6 +37,8 @@ class Settings:
     year: int | None = None
     severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
     extra_rules: list[Path] = field(default_factory=list)  # absolute folders of user rule files
+    max_seconds: float | None = None  # the budget of one file (None: gpalint.runner's default)
+    max_memory: int | None = None  # MB
     config_path: Path | None = None
 
 
@@ -145,6 +147,13 @@ def load_settings(config: Path | None) -> Settings:
     for given, folder in zip(extra, kwargs["extra_rules"]):
         if not folder.is_dir():
             fail("extra-rules", f"「{given}」不是一个目录（相对于 {base}）")
+
+    for key, kind, unit in (("max-seconds", (int, float), "秒数，如 300"), ("max-memory", int, "兆字节数（MB），如 2048")):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
+                fail(key, f"应为正的{unit}")
+            kwargs[key.replace("-", "_")] = value
 
     return Settings(**kwargs)
 

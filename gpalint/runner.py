@@ -1,23 +1,66 @@
-"""Run the checks over the files of one command: each file on its own, in this process or in worker processes."""
+"""Run the checks over the files of one command: each file on its own, within a time and a memory budget.
+
+Files are checked in worker processes, at most one per CPU and one per file. A worker limits its own address space
+(RLIMIT_AS) while it checks a file, so a file that needs more memory than its budget gets one line instead of
+the machine's memory; the parent stops a worker whose file runs past its time. A worker that dies anyway (the
+out-of-memory killer, ``kill -9``) costs only the file it held: that file is tried once more in a fresh worker,
+then reported as not checked, and every other file's result still comes back. Results are handed on in the order
+of the files as soon as each is ready, so nothing but the results still waiting for an earlier file is held.
+
+The pool is a few processes with one pipe each rather than concurrent.futures, whose pool breaks as a whole when
+one worker dies (BrokenProcessPool), and rather than multiprocessing.Pool, which cannot tell which task a dead
+worker held.
+"""
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .model import FileResult, InputError
 from .tomlfile import RuleFileError
 
+# A 200-page report takes a few seconds and well under 500 MB; these only stop files no report resembles.
+DEFAULT_MAX_SECONDS = 300.0
+DEFAULT_MAX_MEMORY = 2048  # MB of address space a worker may add while it checks one file
+MAX_TRIES = 2  # a file whose worker died is tried once more in a fresh worker
+
+
+def _settings(args, path: Path):
+    """The configuration for one file: --config, else the nearest one found upward from it."""
+    from .config import _load_cached, settings_for
+    return _load_cached(args.config.resolve()) if args.config else settings_for(path)
+
 
 def options_for(args, path: Path):
-    """The options for one file: its configuration (found upward from it), overridden by the command line."""
-    from .config import _load_cached, selected, settings_for, severity_for
+    """The options for one file: its configuration, overridden by the command line."""
+    from .config import selected, severity_for
     from .engine import Options
-    settings = _load_cached(args.config.resolve()) if args.config else settings_for(path)
+    settings = _settings(args, path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
     return options, tuple(settings.extra_rules)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    seconds: float
+    memory: int  # MB
+
+
+def budget_for(args, path: Path) -> Budget:
+    """The time and memory one file may take: the command line, else its configuration, else the defaults."""
+    settings = _settings(args, path)
+    return Budget(args.max_seconds or settings.max_seconds or DEFAULT_MAX_SECONDS,
+                  args.max_memory or settings.max_memory or DEFAULT_MAX_MEMORY)
 
 
 _ENGINES: dict = {}
@@ -42,28 +85,209 @@ def check_one(args, path: Path) -> FileResult:
         return engine.check_path(path, options)
     except InputError as exc:
         return FileResult(str(path), error=str(exc))
-    except RuleFileError:
+    except (RuleFileError, MemoryError):
         raise
     except Exception as exc:  # a bug in gpalint must not hide the other files' results
         return FileResult(str(path), error=f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}")
 
 
-def run_all(args, files: list[Path]) -> list[FileResult]:
-    jobs = args.jobs or min(os.cpu_count() or 1, 8)
+def worker_count(jobs: int, files: int) -> int:
+    """Workers for ``files`` files: ``jobs`` if given (0: automatic, at most 8), never more than the CPUs this
+    process may use, nor than the files."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    wanted = jobs if jobs > 0 else min(cpus, 8)
+    return max(1, min(wanted, cpus, files))
+
+
+def run_all(args, files: list[Path]) -> Iterator[FileResult]:
+    """One result per file, in the order of ``files``."""
+    if not files:
+        return iter(())
+    engine_for(options_for(args, files[0])[1])  # rule errors surface here; forked workers inherit the rules
+    jobs = 1 if args.fix or args.diff else worker_count(args.jobs, len(files))
+    results = _pooled(args, files, jobs)
     progress = not args.no_progress and not args.quiet and sys.stderr.isatty() and len(files) > 1
-    if jobs > 1 and len(files) >= 16 and not (args.fix or args.diff):
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(jobs) as pool:
-            it = pool.map(check_one, [args] * len(files), files, chunksize=max(1, len(files) // (jobs * 8)))
-            return list(_progress(it, len(files)) if progress else it)
-    it = (check_one(args, f) for f in files)
-    return list(_progress(it, len(files)) if progress else it)
+    return _progress(results, len(files)) if progress else results
 
 
-def _progress(iterable, total: int):
+def _progress(results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
     from rich.progress import Progress
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, auto_refresh=False) as bar:  # no refresh thread: workers are forked meanwhile
         task = bar.add_task("检查中", total=total)
-        for item in iterable:
+        for result in results:
             bar.advance(task)
-            yield item
+            bar.refresh()
+            yield result
+
+
+# ── the pool ──────────────────────────────────────────────────────────────────────────────────────────
+
+def _context():
+    # fork where it is safe and cheap (Linux): workers start at once with the rules already compiled
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+
+
+class _Worker:
+    def __init__(self, ctx, args) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_work, args=(child, args), daemon=True)
+        self.process.start()
+        child.close()
+        self.index: int | None = None  # the file it is checking
+        self.deadline = 0.0
+
+    def give(self, index: int, path: Path, budget: Budget) -> bool:
+        try:
+            self.conn.send((index, path, budget.memory))
+        except OSError:  # died while idle
+            return False
+        self.index, self.deadline = index, time.monotonic() + budget.seconds
+        return True
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _pooled(args, files: list[Path], jobs: int) -> Iterator[FileResult]:
+    ctx = _context()
+    budgets = [budget_for(args, f) for f in files]
+    todo = deque(range(len(files)))
+    tries = [0] * len(files)
+    ready: dict[int, FileResult] = {}
+    workers: list[_Worker] = []
+    emitted = 0
+
+    def lost(w: _Worker, result: FileResult | None) -> None:
+        """Worker ``w`` is gone (or stopped); its file gets ``result``, or another try if it has none."""
+        workers.remove(w)
+        w.stop()
+        i = w.index
+        if i is None:
+            return
+        tries[i] += 1
+        if result is not None:
+            ready[i] = result
+        elif tries[i] < MAX_TRIES:
+            todo.appendleft(i)
+        else:
+            ready[i] = FileResult(str(files[i]), error=_death(w.process.exitcode))
+
+    try:
+        while emitted < len(files):
+            while todo and len(workers) < jobs:
+                try:
+                    workers.append(_Worker(ctx, args))
+                except OSError as exc:  # no process to be had (a process limit): go on with the workers there are
+                    if workers:
+                        break
+                    i = todo.popleft()
+                    ready[i] = FileResult(str(files[i]), error=f"无法启动检查进程：{exc.strerror or exc}")
+            for w in [w for w in workers if w.index is None]:
+                if not todo:
+                    break
+                i = todo.popleft()
+                if not w.give(i, files[i], budgets[i]):
+                    todo.appendleft(i)
+                    lost(w, None)
+            busy = [w for w in workers if w.index is not None]
+            if busy:
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for w in busy:
+                _collect(w, files, budgets, ready, lost)
+            while emitted in ready:
+                yield ready.pop(emitted)
+                emitted += 1
+    finally:
+        for w in workers:
+            w.stop()
+
+
+def _collect(w: _Worker, files: list[Path], budgets: list[Budget], ready: dict[int, FileResult], lost) -> None:
+    """What became of busy worker ``w``: a result, a death, or its time running out."""
+    i = w.index
+    assert i is not None
+    if w.conn.poll():
+        try:
+            message = w.conn.recv()
+        except (EOFError, OSError):
+            lost(w, None)
+            return
+        _, payload, alive = message
+        if isinstance(payload, tuple):  # a rule or configuration file gpalint cannot use: the whole run stops
+            raise RuleFileError(*payload)
+        if alive:
+            ready[i] = payload
+            w.index = None
+        else:
+            lost(w, payload)
+    elif not w.process.is_alive():
+        lost(w, None)
+    elif time.monotonic() >= w.deadline:
+        seconds = budgets[i].seconds
+        lost(w, FileResult(str(files[i]), error=f"检查超时：超过 {seconds:g} 秒仍未完成，已停止"
+                                                 f"（可用 --max-seconds 或配置项 max-seconds 放宽）"))
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        return f"检查进程被终止（信号 {name}，常见原因是内存不足被系统结束），该文件未能检查"
+    return f"检查进程意外退出（退出码 {exitcode}），该文件未能检查"
+
+
+# ── in the worker ─────────────────────────────────────────────────────────────────────────────────────
+
+def _work(conn: Connection, args) -> None:
+    """A worker: check the files the parent sends, one at a time, each within its memory budget."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    base = _address_space()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        index, path, memory = task
+        _limit_memory(base + (memory << 20))
+        alive = True
+        try:
+            payload: FileResult | tuple = check_one(args, path)
+        except RuleFileError as exc:
+            payload, alive = (exc.path, exc.key, exc.problem), False
+        except MemoryError:
+            payload = FileResult(str(path), error=f"检查时内存超出上限（{memory} MB），已停止"
+                                                  f"（可用 --max-memory 或配置项 max-memory 放宽）")
+            alive = False  # a heap that hit its limit is best left: the parent starts a fresh worker
+        _limit_memory(None)
+        conn.send((index, payload, alive))
+        if not alive:
+            return
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has mapped (Linux); 0 where that cannot be read."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(limit: int | None) -> None:
+    """Set this process's address-space limit (None: lift it again, up to the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # Windows: the time budget still applies
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = hard if limit is None or (hard != resource.RLIM_INFINITY and limit > hard) else limit
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):  # a platform that does not enforce it (macOS)
+        pass
