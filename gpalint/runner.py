@@ -138,7 +138,7 @@ class _Worker:
 
     def give(self, index: int, path: Path, budget: Budget) -> bool:
         try:
-            self.conn.send((index, path, budget.memory))
+            self.conn.send((index, path, budget))
         except OSError:  # died while idle
             return False
         self.index, self.deadline = index, time.monotonic() + budget.seconds
@@ -253,21 +253,29 @@ def _work(conn: Connection, args) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
-        index, path, memory = task
-        _limit_memory(base + (memory << 20))
+        index, path, budget = task
+        _limit_memory(base + (budget.memory << 20))
+        _alarm(budget.seconds + 10)  # the parent stops it first; this is for a parent killed meanwhile
         alive = True
         try:
             payload: FileResult | tuple = check_one(args, path)
         except RuleFileError as exc:
             payload, alive = (exc.path, exc.key, exc.problem), False
         except MemoryError:
-            payload = FileResult(str(path), error=f"检查时内存超出上限（{memory} MB），已停止"
+            payload = FileResult(str(path), error=f"检查时内存超出上限（{budget.memory} MB），已停止"
                                                   f"（可用 --max-memory 或配置项 max-memory 放宽）")
             alive = False  # a heap that hit its limit is best left: the parent starts a fresh worker
+        _alarm(0)
         _limit_memory(None)
         conn.send((index, payload, alive))
         if not alive:
             return
+
+
+def _alarm(seconds: float) -> None:
+    """End this process (SIGALRM's default action) after ``seconds``; 0 cancels. Not on Windows."""
+    if hasattr(signal, "alarm"):
+        signal.alarm(int(seconds + 0.999) if seconds else 0)
 
 
 def _address_space() -> int:

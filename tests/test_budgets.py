@@ -165,6 +165,27 @@ def test_pdf_page_with_too_many_characters_is_refused(tmp_path):
     assert err.strip() == f"{p}: 错误：PDF 第 1 页的文字和图形超过 50000 个，不像是正常的报告页面，无法检查"
 
 
+def test_pdf_of_more_pages_than_any_report_is_refused(monkeypatch):
+    from gpalint.readers import pdf as reader
+    monkeypatch.setattr(reader, "MAX_PAGES", 1)  # 2000 in use
+    with pytest.raises(reader.InputError) as exc:
+        reader.read(ROOT / "examples" / "faulty-report.pdf")
+    assert str(exc.value) == "PDF 超过 1 页，不像是一份年度报告，无法检查"
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("lines.txt", TITLE + "政\n" * 100_001, "文件有超过 100000 行文字，不像是一份年度报告（200 页的报告约有一万行），无法检查"),
+    ("blank.txt", TITLE + "\n" * 400_001, "文件有超过 400000 行文字，不像是一份年度报告（200 页的报告约有一万行），无法检查"),
+    ("paras.html", "<p>" + TITLE + "<p>政" * 100_001, "网页中有超过 100000 段文字或单元格，不像是一份年度报告，无法检查"),
+    ("cells.html", "<p>" + TITLE + "<table><tr>" + "<td></td>" * 100_001, "网页中有超过 100000 段文字或单元格，不像是一份年度报告，无法检查"),
+])
+def test_more_lines_or_cells_than_any_report_are_refused(tmp_path, name, content, message):
+    p = tmp_path / name  # 50 MB of one-character lines took 3.5 GB and 250 s
+    p.write_text(content, encoding="utf-8")
+    code, _, err, _ = limited("check", str(p), memory_mb=700)
+    assert (code, err.strip()) == (2, f"{p}: 错误：{message}")
+
+
 def test_pdfminer_inflates_normally_again_after_a_read(tmp_path):
     import pdfminer.pdftypes
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..document import Block, Cell, Document
 from ..model import InputError
+from . import MAX_BLOCKS
 from .text import read_decoded
 
 _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
@@ -44,10 +45,15 @@ class _Reader(HTMLParser):
             lead = len(text) - len(text.lstrip())
             text = text.strip()
             line, col = self.start
-            self.doc.blocks.append(Block(" ".join(text.split()) if self.cell else text.replace("\n", " "),
+            self.add(Block(" ".join(text.split()) if self.cell else text.replace("\n", " "),
                                          line, col + lead, heading=self.heading, cell=self.cell, bold=self.bold))
             self.cell_has_text = self.cell is not None
         self.parts, self.start = [], None
+
+    def add(self, block: Block) -> None:
+        if len(self.doc.blocks) == MAX_BLOCKS:
+            raise InputError(f"网页中有超过 {MAX_BLOCKS} 段文字或单元格，不像是一份年度报告，无法检查")
+        self.doc.blocks.append(block)
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP:
@@ -102,7 +108,7 @@ class _Reader(HTMLParser):
             self.flush()
             if self.cell is not None and not self.cell_has_text:
                 line, col = self.cell_at
-                self.doc.blocks.append(Block("", line, col, cell=self.cell))  # an empty cell keeps its place
+                self.add(Block("", line, col, cell=self.cell))  # an empty cell keeps its place
             self.cell = None
         elif tag == "table" and self.tables:
             self.flush()

@@ -67,6 +67,7 @@ LAPARAMS = LAParams(line_overlap=0.5, char_margin=2.0, line_margin=0.5, word_mar
 MAX_STREAM = 64 * 1024 * 1024  # bytes one stream may inflate to
 MAX_INFLATED = 256 * 1024 * 1024  # bytes all streams of one file may inflate to
 MAX_PAGE_OBJECTS = 50_000  # characters and drawn paths on one page
+MAX_PAGES = 2000  # a long annual report has two hundred
 
 TOL = 2.0  # points: how far apart ruling ends may be and still meet
 MARGIN = 0.10  # top/bottom share of the page where headers, footers and page numbers live
@@ -725,7 +726,9 @@ def _pages(path: Path) -> Iterator[LTPage]:
             resources = PDFResourceManager(caching=True)
             device = _Aggregator(resources, laparams=LAPARAMS)
             interpreter = PDFPageInterpreter(resources, device)
-            for page in PDFPage.get_pages(fh, caching=True):
+            for number, page in enumerate(PDFPage.get_pages(fh, caching=True), 1):
+                if number > MAX_PAGES:
+                    raise InputError(f"PDF 超过 {MAX_PAGES} 页，不像是一份年度报告，无法检查")
                 interpreter.process_page(page)
                 yield device.get_result()
     finally:
@@ -777,6 +780,8 @@ def _read(path: Path) -> Document:
             pages.append(_layout_page(ltpage, number, fonts))
     except _TooLarge as exc:
         raise InputError(f"PDF 第 {len(pages) + 1} 页{exc}，无法检查") from None
+    except (InputError, MemoryError, RecursionError):
+        raise
     except Exception as exc:
         if not pages or _is_crypt(exc):
             raise

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..document import Block, Document
 from ..model import InputError
+from . import MAX_BLOCKS
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -77,9 +78,13 @@ def _looks_binary(text: str) -> bool:
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     """Split decoded text into one block per non-blank line; Markdown heading marks become heading levels."""
     doc = Document(path=path, format="markdown" if markdown else "text")
+    if text.count("\n") > 4 * MAX_BLOCKS:  # before splitting: millions of (blank) lines cost memory as a list
+        _too_many_lines(4 * MAX_BLOCKS)
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(doc.blocks) == MAX_BLOCKS:
+            _too_many_lines(MAX_BLOCKS)
         column, heading = 1, None
         m = _MD_HEADING.match(line)
         if m:
@@ -88,6 +93,10 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             line = line[m.end():]
         doc.blocks.append(Block(line, number, column, heading=heading))
     return doc
+
+
+def _too_many_lines(limit: int):
+    raise InputError(f"文件有超过 {limit} 行文字，不像是一份年度报告（200 页的报告约有一万行），无法检查")
 
 
 def read_decoded(path: Path) -> str:
