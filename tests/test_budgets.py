@@ -340,3 +340,12 @@ def test_bad_budget_in_the_configuration_is_an_error(tmp_path, capsys, text, pro
     (tmp_path / "gpalint.toml").write_text(text + "\n")
     code, _, err = run(capsys, "check", *map(str, reports(tmp_path, 1)))
     assert code == 2 and problem in err
+
+
+# ── found by scripts/fuzz.py ──────────────────────────────────────────────────────────────────────────
+
+def test_utf16_with_a_lone_surrogate_is_one_line_not_a_traceback(tmp_path, capsys):
+    p = tmp_path / "r.txt"
+    p.write_bytes("\ufeff2024年政府信息公开".encode("utf-16-le") + b"\x00\xd8" + "工作年度报告".encode("utf-16-le"))
+    code, _, err = run(capsys, "check", str(p))
+    assert (code, err.strip()) == (2, f"{p}: 错误：文件看起来是 UTF-16 编码，但第 25 个字节附近不是有效的 UTF-16，文件可能已损坏")

@@ -63,7 +63,11 @@ def _plausible_utf16(data: bytes) -> str | None:
 
 def decode(data: bytes) -> tuple[str, str]:
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:  # a BOM or NUL bytes said UTF-16, and the file breaks it (a lone surrogate)
+        raise InputError(f"文件看起来是 {encoding.upper()} 编码，但第 {exc.start + 1} 个字节附近不是有效的 {encoding.upper()}，"
+                         "文件可能已损坏") from None
     if "\x00" in text or _looks_binary(text):
         raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
     return text, encoding
