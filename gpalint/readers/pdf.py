@@ -775,6 +775,7 @@ def _read(path: Path) -> Document:
         raise InputError("不是有效的 PDF 文件：文件开头没有 %PDF 标记")
     fonts: dict[str, bool] = {}
     pages: list[_Page] = []
+    doc_note: tuple[str, Location] | None = None
     try:
         for number, ltpage in enumerate(_pages(path), 1):
             pages.append(_layout_page(ltpage, number, fonts))
@@ -788,8 +789,6 @@ def _read(path: Path) -> Document:
         # a broken page late in the file: keep what was read, say so
         pages_read = len(pages)
         doc_note = (f"PDF 第 {pages_read + 1} 页起已损坏，无法读取，只检查了前 {pages_read} 页", Location(1, page=pages_read))
-    else:
-        doc_note = None
     if not pages:
         raise InputError("PDF 文件中没有页面，无法检查")
     chars = [sum(len(p.text) for p in pg.pieces) for pg in pages]
