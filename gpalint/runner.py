@@ -31,6 +31,7 @@ from .tomlfile import RuleFileError
 DEFAULT_MAX_SECONDS = 300.0
 DEFAULT_MAX_MEMORY = 2048  # MB of address space a worker may add while it checks one file
 MAX_TRIES = 2  # a file whose worker died is tried once more in a fresh worker
+PER_WORKER = 2  # files given to a worker at a time
 
 
 def _settings(args, path: Path):
@@ -105,7 +106,7 @@ def run_all(args, files: list[Path]) -> Iterator[FileResult]:
         return iter(())
     engine_for(options_for(args, files[0])[1])  # rule errors surface here; forked workers inherit the rules
     jobs = 1 if args.fix or args.diff else worker_count(args.jobs, len(files))
-    results = _pooled(args, files, jobs)
+    results = _Pool(args, files, jobs).results()
     progress = not args.no_progress and not args.quiet and sys.stderr.isatty() and len(files) > 1
     return _progress(results, len(files)) if progress else results
 
@@ -128,108 +129,127 @@ def _context():
 
 
 class _Worker:
+    """One worker process and the files it was given, in order: the first is the one it is checking."""
+
     def __init__(self, ctx, args) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_work, args=(child, args), daemon=True)
+        tasks, self.tasks = ctx.Pipe(duplex=False)
+        self.results, results = ctx.Pipe(duplex=False)
+        _widen(results)
+        self.process = ctx.Process(target=_work, args=(tasks, results, args), daemon=True)
         self.process.start()
-        child.close()
-        self.index: int | None = None  # the file it is checking
-        self.deadline = 0.0
+        tasks.close()
+        results.close()
+        self.files: deque[int] = deque()
+        self.deadline = 0.0  # when the file it is checking runs out of time
 
     def give(self, index: int, path: Path, budget: Budget) -> bool:
         try:
-            self.conn.send((index, path, budget))
-        except OSError:  # died while idle
+            self.tasks.send((index, path, budget))
+        except OSError:  # it died meanwhile
             return False
-        self.index, self.deadline = index, time.monotonic() + budget.seconds
+        if not self.files:
+            self.deadline = time.monotonic() + budget.seconds
+        self.files.append(index)
         return True
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self.conn.close()
+        self.tasks.close()
+        self.results.close()
 
 
-def _pooled(args, files: list[Path], jobs: int) -> Iterator[FileResult]:
-    ctx = _context()
-    budgets = [budget_for(args, f) for f in files]
-    todo = deque(range(len(files)))
-    tries = [0] * len(files)
-    ready: dict[int, FileResult] = {}
-    workers: list[_Worker] = []
-    emitted = 0
+class _Pool:
+    """The workers of one run and the state of every file: to do, given to a worker, or done (``ready``)."""
 
-    def lost(w: _Worker, result: FileResult | None) -> None:
-        """Worker ``w`` is gone (or stopped); its file gets ``result``, or another try if it has none."""
-        workers.remove(w)
-        w.stop()
-        i = w.index
-        if i is None:
-            return
-        tries[i] += 1
-        if result is not None:
-            ready[i] = result
-        elif tries[i] < MAX_TRIES:
-            todo.appendleft(i)
-        else:
-            ready[i] = FileResult(str(files[i]), error=_death(w.process.exitcode))
+    def __init__(self, args, files: list[Path], jobs: int) -> None:
+        self.ctx, self.args, self.files, self.jobs = _context(), args, files, jobs
+        self.budgets = [budget_for(args, f) for f in files]
+        self.todo = deque(range(len(files)))
+        self.tries = [0] * len(files)
+        self.ready: dict[int, FileResult] = {}
+        self.workers: list[_Worker] = []
 
-    try:
-        while emitted < len(files):
-            while todo and len(workers) < jobs:
-                try:
-                    workers.append(_Worker(ctx, args))
-                except OSError as exc:  # no process to be had (a process limit): go on with the workers there are
-                    if workers:
-                        break
-                    i = todo.popleft()
-                    ready[i] = FileResult(str(files[i]), error=f"无法启动检查进程：{exc.strerror or exc}")
-            for w in [w for w in workers if w.index is None]:
-                if not todo:
-                    break
-                i = todo.popleft()
-                if not w.give(i, files[i], budgets[i]):
-                    todo.appendleft(i)
-                    lost(w, None)
-            busy = [w for w in workers if w.index is not None]
-            if busy:
-                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-                wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
-            for w in busy:
-                _collect(w, files, budgets, ready, lost)
-            while emitted in ready:
-                yield ready.pop(emitted)
-                emitted += 1
-    finally:
-        for w in workers:
-            w.stop()
-
-
-def _collect(w: _Worker, files: list[Path], budgets: list[Budget], ready: dict[int, FileResult], lost) -> None:
-    """What became of busy worker ``w``: a result, a death, or its time running out."""
-    i = w.index
-    assert i is not None
-    if w.conn.poll():
+    def results(self) -> Iterator[FileResult]:
+        emitted = 0
         try:
-            message = w.conn.recv()
-        except (EOFError, OSError):
-            lost(w, None)
+            while emitted < len(self.files):
+                self.start_workers()
+                self.hand_out()
+                busy = [w for w in self.workers if w.files]
+                if busy:
+                    timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                    wait([w.results for w in busy] + [w.process.sentinel for w in busy], timeout)
+                for w in busy:
+                    self.collect(w)
+                while emitted in self.ready:
+                    yield self.ready.pop(emitted)
+                    emitted += 1
+        finally:
+            for w in self.workers:
+                w.stop()
+
+    def start_workers(self) -> None:
+        while self.todo and len(self.workers) < self.jobs:
+            try:
+                self.workers.append(_Worker(self.ctx, self.args))
+            except OSError as exc:  # no process to be had (a process limit): go on with the workers there are
+                if self.workers:
+                    return
+                i = self.todo.popleft()
+                self.ready[i] = FileResult(str(self.files[i]), error=f"无法启动检查进程：{exc.strerror or exc}")
+
+    def hand_out(self) -> None:
+        # two files per worker: the next is waiting when one is done, however late the parent gets the CPU back
+        for w in list(self.workers):
+            while self.todo and len(w.files) < PER_WORKER:
+                i = self.todo.popleft()
+                if not w.give(i, self.files[i], self.budgets[i]):
+                    self.todo.appendleft(i)
+                    self.lost(w, None)
+                    break
+
+    def collect(self, w: _Worker) -> None:
+        """What became of busy worker ``w``: results, a death, or the time of its file running out."""
+        while w.files and w.results.poll():
+            try:
+                _, payload, alive = w.results.recv()
+            except (EOFError, OSError):
+                break
+            if isinstance(payload, tuple):  # a rule or configuration file gpalint cannot use: the run stops
+                raise RuleFileError(*payload)
+            if not alive:
+                self.lost(w, payload)
+                return
+            self.ready[w.files.popleft()] = payload
+            if w.files:
+                w.deadline = time.monotonic() + self.budgets[w.files[0]].seconds
+        if not w.files:
             return
-        _, payload, alive = message
-        if isinstance(payload, tuple):  # a rule or configuration file gpalint cannot use: the whole run stops
-            raise RuleFileError(*payload)
-        if alive:
-            ready[i] = payload
-            w.index = None
+        if not w.process.is_alive():
+            self.lost(w, None)
+        elif time.monotonic() >= w.deadline:
+            seconds = self.budgets[w.files[0]].seconds
+            self.lost(w, FileResult(str(self.files[w.files[0]]), error=f"检查超时：超过 {seconds:g} 秒仍未完成，已停止"
+                                                                      f"（可用 --max-seconds 或配置项 max-seconds 放宽）"))
+
+    def lost(self, w: _Worker, result: FileResult | None) -> None:
+        """Worker ``w`` is gone or stopped: the file it was checking gets ``result``, or else another try; the files
+        waiting behind it go back to the front of the queue."""
+        self.workers.remove(w)
+        w.stop()
+        if not w.files:
+            return
+        i = w.files.popleft()
+        self.todo.extendleft(reversed(w.files))
+        self.tries[i] += 1
+        if result is not None:
+            self.ready[i] = result
+        elif self.tries[i] < MAX_TRIES:
+            self.todo.appendleft(i)
         else:
-            lost(w, payload)
-    elif not w.process.is_alive():
-        lost(w, None)
-    elif time.monotonic() >= w.deadline:
-        seconds = budgets[i].seconds
-        lost(w, FileResult(str(files[i]), error=f"检查超时：超过 {seconds:g} 秒仍未完成，已停止"
-                                                 f"（可用 --max-seconds 或配置项 max-seconds 放宽）"))
+            self.ready[i] = FileResult(str(self.files[i]), error=_death(w.process.exitcode))
 
 
 def _death(exitcode: int | None) -> str:
@@ -244,13 +264,23 @@ def _death(exitcode: int | None) -> str:
 
 # ── in the worker ─────────────────────────────────────────────────────────────────────────────────────
 
-def _work(conn: Connection, args) -> None:
+def _widen(conn: Connection) -> None:
+    """Let a result pipe hold 1 MB (Linux; 64 KB by default): a worker then hands its result over and goes on
+    with its next file instead of waiting, on a busy machine, for the parent to be scheduled and read it."""
+    try:
+        import fcntl
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _work(tasks: Connection, results: Connection, args) -> None:
     """A worker: check the files the parent sends, one at a time, each within its memory budget."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     base = _address_space()
     while True:
         try:
-            task = conn.recv()
+            task = tasks.recv()
         except (EOFError, OSError):
             return
         index, path, budget = task
@@ -267,7 +297,7 @@ def _work(conn: Connection, args) -> None:
             alive = False  # a heap that hit its limit is best left: the parent starts a fresh worker
         _alarm(0)
         _limit_memory(None)
-        conn.send((index, payload, alive))
+        results.send((index, payload, alive))
         if not alive:
             return
 

@@ -259,7 +259,7 @@ def test_a_worker_killed_once_is_retried(tmp_path, monkeypatch, capsys):
 
 def test_workers_killed_from_outside_mid_run_lose_nothing(tmp_path, capsys):
     slow = tmp_path / "a-slow.txt"  # keeps one worker busy for a second or two
-    slow.write_text(TITLE + "政 " * 1_000_000 + "\n", encoding="utf-8")
+    slow.write_text(TITLE + "政 " * 400_000 + "\n", encoding="utf-8")
     files = [slow, *reports(tmp_path, 20)]
     _, out, _ = run(capsys, "check", "--format", "json", *map(str, files))
     expected = json.loads(out)
