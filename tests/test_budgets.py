@@ -23,6 +23,9 @@ from gpalint.engine import Engine, Options
 from gpalint.readers.text import parse
 from gpalint.rules import builtin_rules
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from hostile import deflate, pdf  # the generators of scripts/hostile.py, which measures these inputs
+
 CLEAN = ROOT / "examples" / "clean-report.txt"
 FAULTY = ROOT / "examples" / "faulty-report.txt"
 TITLE = "2024年政府信息公开工作年度报告\n"
@@ -43,36 +46,6 @@ def run(capsys, *args: str):
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def pdf(*streams: bytes) -> bytes:
-    """A one-page PDF whose page content is the given (Flate-compressed) streams."""
-    contents = " ".join(f"{5 + i} 0 R" for i in range(len(streams)))
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-            b"/Contents [" + contents.encode() + b"] >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    objs += [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(s) + s + b"\nendstream" for s in streams]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
-def deflate(head: bytes, filler_mb: int) -> bytes:
-    """``head`` followed by ``filler_mb`` MB of spaces, compressed (about 1 KB per MB)."""
-    c = zlib.compressobj(9)
-    out = c.compress(head)
-    mb = b" " * (1 << 20)
-    for _ in range(filler_mb):
-        out += c.compress(mb)
-    return out + c.flush()
 
 
 # ── findings caps ─────────────────────────────────────────────────────────────────────────────────────
@@ -282,15 +255,20 @@ def test_workers_killed_from_outside_mid_run_lose_nothing(tmp_path, capsys):
     assert json.loads(out) == expected
 
 
-def test_a_file_over_its_time_budget_gets_one_line_others_go_on(tmp_path, monkeypatch, capsys):
-    files = reports(tmp_path, 4)
+def slow_on(slow: Path, monkeypatch) -> None:
+    """Checking ``slow`` takes a minute (in the worker: check_one is looked up there, after the fork)."""
     real = runner.check_one
 
-    def slow(args, path):
-        if path == files[0]:
+    def check(args, path):
+        if path == slow:
             time.sleep(60)
         return real(args, path)
-    monkeypatch.setattr(runner, "check_one", slow)
+    monkeypatch.setattr(runner, "check_one", check)
+
+
+def test_a_file_over_its_time_budget_gets_one_line_others_go_on(tmp_path, monkeypatch, capsys):
+    files = reports(tmp_path, 4)
+    slow_on(files[0], monkeypatch)
     start = time.monotonic()
     code, out, err = run(capsys, "check", "--max-seconds", "1", "--format", "json", *map(str, files))
     assert time.monotonic() - start < 20
@@ -318,13 +296,7 @@ def test_budgets_from_the_configuration(tmp_path, monkeypatch, capsys):
     (tmp_path / "gpalint.toml").write_text("max-seconds = 1\nmax-memory = 300\n")
     files = reports(tmp_path, 2)
     assert runner.budget_for(main_args(), files[0]) == runner.Budget(1, 300)
-    real = runner.check_one
-
-    def slow(args, path):
-        if path == files[0]:
-            time.sleep(60)
-        return real(args, path)
-    monkeypatch.setattr(runner, "check_one", slow)
+    slow_on(files[0], monkeypatch)
     code, _, err = run(capsys, "check", *map(str, files))
     assert code == 2 and "检查超时：超过 1 秒仍未完成" in err
 
