@@ -1,76 +1,201 @@
-"""Command line: gpalint check | rule | rules | extract. Argument parsing and orchestration only."""
+"""Command line: gpalint check | rule | rules | extract. Argument parsing and orchestration only.
+
+Every way a run can fail ends in one Chinese line on stderr and exit 2 (1 means "findings", so a traceback that
+exits 1 would read as a report with problems): bad arguments, bad configuration, an output that cannot be written,
+and, as a last resort in ``main``, anything unexpected.
+"""
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import stat
 import sys
 from pathlib import Path
 
 from . import __version__
-from .model import FileResult, InputError
-from .output import FORMATS
+from .model import FileResult, InputError, Severity
+from .oserrors import describe
+from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 from .readers import SUFFIXES
-from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS, engine_for, options_for, run_all
+from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS, engine_for, run_all
 from .tomlfile import RuleFileError
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+class CommandError(Exception):
+    """The run cannot go on (an unknown rule code, an output that cannot be written): one Chinese line, exit 2."""
+
+
+# ── arguments ─────────────────────────────────────────────────────────────────────────────────────────
+
+# argparse formats its messages in English before error() sees them (Python 3.10–3.13 wording); in Chinese here,
+# without gettext catalogues. A message not listed is shown as argparse wrote it.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1（文件名以 - 开头时，请写在 -- 之后）"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"无效的取值 \1（可选：\2）"),
+    (r"invalid \S+ value: (.*)", r"无效的值 \1"),
+    (r"expected one argument", r"需要一个值"),
+    (r"expected at most one argument", r"最多需要一个值"),
+    (r"expected at least one argument", r"至少需要一个值"),
+    (r"expected (\d+) arguments?", r"需要 \1 个值"),
+    (r"ignored explicit argument (.*)", r"不接受值 \1"),
+    (r"not allowed with argument (.*)", r"不能与参数 \1 同时使用"),
+    (r"one of the arguments (.*) is required", r"必须给出参数 \1 之一"),
+    (r"ambiguous option: (\S+) could match (.*)", r"选项 \1 有歧义，可能是：\2"),
+)
+
+
+def chinese_argparse_message(message: str) -> str:
+    m = re.fullmatch(r"argument (\S+?): (.*)", message, re.S)
+    where, text = (f"参数 {m.group(1)}：", m.group(2)) if m else ("", message)
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if re.fullmatch(pattern, text, re.S):
+            text = re.sub(pattern, replacement, text, flags=re.S)
+            break
+    return where + text
+
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
+    """Help and errors in Chinese: section titles are our argument groups (argparse's own "options" and "positional
+    arguments" groups stay empty and are not shown), usage and messages translated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.positionals = self.add_argument_group("参数")
+        self.options = self.add_argument_group("选项")
+        self.options.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message):  # usage errors: one line, exit 2, like every other input error
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"gpalint: 参数错误：{message}\n")
+        sys.stderr.write(f"gpalint: 参数错误：{printable(chinese_argparse_message(message))}\n")
         raise SystemExit(EXIT_ERROR)
 
 
 def _codes(text: str) -> list[str]:
-    return [c.strip().upper() for c in text.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError("应为逗号分隔的规则代码或前缀，如 T,D101")
+    return codes
 
 
-def _positive(kind):
-    def parse(text: str):
-        value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"应为正数：{text}")
-        return value
-    parse.__name__ = kind.__name__  # argparse names the type in its message for a value that does not parse
-    return parse
+def _year(text: str) -> int:
+    # the Regulations on disclosure (条例) date from 2008, as the configuration's `year` says
+    if not re.fullmatch(r"\d{4}", text.strip()) or not 2008 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"「{text}」不是年份：应为 2008 至 2100 之间的四位数年份，如 2024")
+    return int(text)
+
+
+def _template(text: str) -> str:
+    # the built-in templates and those of the configuration that applies here (its extra-templates)
+    from .config import settings_for
+    from .report.template import load_templates
+    allowed = ["auto", *load_templates(tuple(settings_for(Path.cwd() / "_").extra_templates)).by_version]
+    if text not in allowed:
+        raise argparse.ArgumentTypeError(f"没有模板「{text}」：可用 {'、'.join(allowed)}")
+    return text
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"「{text}」不是进程数：应为 0（自动）或正整数")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"「{text}」不是秒数：应为正数")
+    return value
+
+
+def _megabytes(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"「{text}」不是兆字节数：应为正整数")
+    return int(text)
+
+
+EXIT_CODES = "退出码：0 没有发现问题；1 发现了问题；2 参数或配置有误，或有文件无法检查（每个文件一行说明，其余文件照常检查）。"
+
+MAIN_EPILOG = f"""示例：
+  gpalint check 报告/                          检查目录中的全部报告（.txt .md .docx .pdf .html）
+  gpalint check 2024年报告.docx --fix           检查，并自动修复可安全修复的问题
+  gpalint check . -o 结果.sarif                 结果写入文件，格式按扩展名（.json .sarif .xml .html）
+  gpalint rule T103                            查看一条规则的说明
+  gpalint extract 报告.pdf --format csv         输出识别出的统计表
+
+{EXIT_CODES}
+每个命令的选项：gpalint 命令 -h"""
+
+CHECK_EPILOG = f"""示例：
+  gpalint check 报告/ --select T,D --ignore T110
+  gpalint check 报告/ --severity warning -q      只列出警告和错误，不显示摘录和汇总
+  gpalint check 报告/ --format github            在 GitHub Actions 中标注问题
+  gpalint check -- -附件.txt                     文件名以 - 开头时写在 -- 之后
+
+{EXIT_CODES}
+--severity 只影响报告哪些问题：低于该级别的问题不显示、不计入退出码，也不出现在 json/sarif 等输出中；
+--fix 修复的范围仍由 --select/--ignore 决定。"""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="gpalint", description="政府信息公开工作年度报告检查工具（国办公开办函〔2021〕30号格式）")
-    p.add_argument("--version", action="version", version=f"gpalint {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{check,rule,rules,extract}", parser_class=_Parser)
-    c = sub.add_parser("check", help="检查报告（文件或目录）")
-    c.add_argument("paths", nargs="*", default=["."], help="文件或目录（递归查找 .txt .md .docx .pdf .html）")
-    c.add_argument("--format", choices=FORMATS, default="text")
-    c.add_argument("--output", "-o", metavar="FILE", help="把结果写入文件")
-    c.add_argument("--select", type=_codes, help="只检查这些规则（代码或前缀，逗号分隔：T,D101）")
-    c.add_argument("--extend-select", type=_codes, default=[], help="在配置的基础上再加上这些规则")
-    c.add_argument("--ignore", type=_codes, default=[], help="忽略这些规则（代码或前缀）")
-    c.add_argument("--fix", action="store_true", help="自动修复安全的问题（.txt .md .docx）")
-    c.add_argument("--unsafe-fixes", action="store_true", help="同时应用不安全的修复")
-    c.add_argument("--diff", action="store_true", help="只显示修复的差异，不写文件")
-    c.add_argument("--statistics", action="store_true", help="按规则统计问题数")
-    c.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
-    c.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出源码摘录和汇总")
-    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数（默认：自动；不超过 CPU 数和文件数）")
-    c.add_argument("--max-seconds", "--timeout", type=_positive(float), metavar="SECONDS",
-                   help=f"每个文件最多检查多少秒（默认 {DEFAULT_MAX_SECONDS:g}）")
-    c.add_argument("--max-memory", type=_positive(int), metavar="MB", help=f"每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
-    c.add_argument("--template", default=None, help="模板版本：auto、2021、2019")
-    c.add_argument("--year", type=int, default=None, help="报告年度（标题中没有年度时使用）")
-    c.add_argument("--no-progress", action="store_true", help="不显示进度条")
-    c.add_argument("--config", type=Path, help="配置文件（pyproject.toml 或 gpalint.toml）")
-    r = sub.add_parser("rule", help="显示一条规则的说明")
-    r.add_argument("code")
-    rs = sub.add_parser("rules", help="列出全部规则")
-    rs.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    e = sub.add_parser("extract", help="输出识别出的表格（json 或 csv）")
-    e.add_argument("file")
-    e.add_argument("--format", choices=("json", "csv"), default="json")
-    e.add_argument("--template", default="auto")
+    p = _Parser(prog="gpalint", description="政府信息公开工作年度报告检查工具（国办公开办函〔2021〕30号格式）",
+                epilog=MAIN_EPILOG)
+    p.options.add_argument("--version", action="version", version=f"gpalint {__version__}", help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=_Parser,
+                           help="gpalint 命令 -h：该命令的选项")
+    c = sub.add_parser("check", help="检查报告（文件或目录）", description="检查政府信息公开工作年度报告。",
+                       epilog=CHECK_EPILOG)
+    c.positionals.add_argument(
+        "paths", nargs="*", default=["."], metavar="路径", help="文件或目录（递归查找 .txt .md .docx .pdf .html；默认当前目录）")
+    o = c.options
+    o.add_argument("--format", choices=FORMATS, default=None,
+                   help="输出格式（默认 text；给了 --output 时按其扩展名：.json .sarif .xml（junit） .html）")
+    o.add_argument("--output", "-o", metavar="文件", help="把结果写入文件（不能是被检查的文件）")
+    o.add_argument("--select", type=_codes, metavar="代码", help="只检查这些规则（代码或前缀，逗号分隔：T,D101）")
+    o.add_argument("--extend-select", type=_codes, default=[], metavar="代码", help="在配置的基础上再加上这些规则")
+    o.add_argument("--ignore", type=_codes, default=[], metavar="代码", help="忽略这些规则（代码或前缀）")
+    o.add_argument("--severity", choices=[s.value for s in SEVERITY_ORDER], default=None,
+                   help="只报告不低于此级别的问题：error 只报告错误，warning 报告错误和警告")
+    o.add_argument("--fix", action="store_true", help="自动修复安全的问题（.txt .md .docx）")
+    o.add_argument("--unsafe-fixes", action="store_true", help="同时应用不安全的修复")
+    o.add_argument("--diff", action="store_true", help="只显示修复的差异，不写文件")
+    o.add_argument("--statistics", action="store_true", help="按规则统计问题数")
+    o.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
+    o.add_argument("--quiet", "-q", action="store_true", help="只输出问题行，不输出源码摘录和汇总")
+    o.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                   help="并行进程数（默认 0：自动；不超过 CPU 数和文件数）")
+    o.add_argument("--max-seconds", "--timeout", type=_seconds, metavar="秒",
+                   help=f"每个文件最多检查多少秒，超出则报告该文件未能检查（默认 {DEFAULT_MAX_SECONDS:g}）")
+    o.add_argument("--max-memory", type=_megabytes, metavar="MB",
+                   help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
+    o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
+    o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
+    o.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
+    r = sub.add_parser("rule", help="显示一条规则的说明", description="显示一条规则的说明、依据和示例。")
+    r.positionals.add_argument("code", metavar="代码", help="规则代码，如 T103")
+    rs = sub.add_parser("rules", help="列出全部规则", description="列出全部规则（含配置中的自定义规则）。")
+    rs.options.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式")
+    e = sub.add_parser("extract", help="输出识别出的表格（json 或 csv）", description="输出 gpalint 识别出的统计表。")
+    e.positionals.add_argument("file", metavar="文件", help="一份报告")
+    e.options.add_argument("--format", choices=("json", "csv"), default="json", help="输出格式")
+    e.options.add_argument("--template", type=_template, default="auto", metavar="版本", help="模板版本：auto、2021、2019")
+    add_test_rules_parser(sub)
     return p
 
 
@@ -85,43 +210,81 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_rules(args.format)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "test-rules":
+            return cmd_test_rules(args.directory, args.local_prefix)
         build_parser().print_help()
         return EXIT_ERROR
     except RuleFileError as exc:
-        sys.stderr.write(f"gpalint: 规则或配置文件有误：{exc}\n")
-        return EXIT_ERROR
+        _say(f"gpalint: 规则或配置文件有误：{exc}")
+    except CommandError as exc:
+        _say(f"gpalint: {exc}")
     except KeyboardInterrupt:
-        sys.stderr.write("gpalint: 已中断\n")
+        _say("gpalint: 已中断")
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, and nothing to flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_CLEAN
+    except MemoryError:
+        _say("gpalint: 内存不足，检查未能完成：请分批检查，或用 --select 减少规则")
+    except OSError as exc:
+        _say(f"gpalint: {describe(exc)}" + (f"：{exc.filename}" if exc.filename else ""))
+    except Exception as exc:  # the last resort: never a traceback (exit 1 would read as "findings")
+        _say(f"gpalint: 内部错误（请报告此问题）：{type(exc).__name__}: {exc}")
+    return EXIT_ERROR
+
+
+def _say(line: str) -> None:
+    """One line on stderr, made harmless for a terminal or CI log."""
+    sys.stderr.write(encodable(printable(line)) + "\n")
 
 
 # ── check ─────────────────────────────────────────────────────────────────────────────────────────────
 
 def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
-    """The report files under the given paths, one error result for each path that yields none, and which files
-    a directory walk found (those may turn out not to be reports: a README beside the reports)."""
+    """The report files under the given paths, one error result for each path that yields none and for each
+    file or folder a walk could not read, and which files a directory walk found (those may turn out not to be
+    reports: a README beside the reports)."""
     files: list[Path] = []
     errors: list[FileResult] = []
     walked: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                found += [Path(root, n) for n in sorted(names) if Path(n).suffix.lower() in SUFFIXES
-                          and not n.startswith(("~$", ".")) and not _excluded(Path(root, n))]
-            if not found:
-                errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
-            files += found
-            walked.update(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            errors.append(FileResult(str(p), error="文件或目录不存在"))
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            errors.append(FileResult(str(p), error=describe(exc)))
+            continue
+        if not stat.S_ISDIR(mode):
+            files.append(p)  # a pipe or device is refused by the reader, which checks before it opens
+            continue
+        before = len(errors)
+        found = _walk(p, errors)
+        if not found and len(errors) == before:
+            errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
+        files += found
+        walked.update(found)
     return files, errors, walked
+
+
+def _walk(folder: Path, errors: list[FileResult]) -> list[Path]:
+    def unreadable(exc: OSError) -> None:
+        errors.append(FileResult(str(exc.filename or folder), error=f"无法读取目录：{describe(exc)}"))
+
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            if Path(name).suffix.lower() not in SUFFIXES or name.startswith(("~$", ".")):
+                continue
+            path = Path(root, name)
+            try:
+                path.stat()  # a broken or looping symbolic link
+            except OSError as exc:
+                errors.append(FileResult(str(path), error=f"无法读取文件：{describe(exc)}"))
+                continue
+            if not _excluded(path):
+                found.append(path)
+    return found
 
 
 def _excluded(path: Path) -> bool:
@@ -131,38 +294,45 @@ def _excluded(path: Path) -> bool:
 
 
 def cmd_check(args) -> int:
+    if args.format is None:  # --output x.sarif says the format
+        args.format = SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
     files, errors, walked = collect(args.paths)
+    output = _output_target(args.output, files, walked)
+    if output is not None and output.exists():  # last run's output, found again by walking the folder
+        files = [f for f in files if not (f in walked and _same_file(f, output))]
+    rules = _check_selectors(args, files)
     results = list(run_all(args, files))
     for path, r in zip(files, results):
         if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
-            sys.stderr.write(f"{r.path}: 已跳过：{r.error}\n")
+            _say(f"{display_path(r.path)}: 已跳过：{r.error}")
     results = [r for path, r in zip(files, results) if not (r.skipped and path in walked)]
-    from .rules import builtin_rules
-    rules = dict(builtin_rules())
-    if any(d.code not in rules for r in results for d in r.diagnostics):
-        for f in files:  # users' extra rules, found by worker processes: the outputs need their docs here too
-            rules.update(engine_for(options_for(args, f)[1]).rules)
     failed = errors + [r for r in results if r.error]
     for r in failed:
-        sys.stderr.write(f"{r.path}: 错误：{r.error}\n")
+        _say(f"{display_path(r.path)}: 错误：{r.error}")
     ok = [r for r in results if r.error is None]
     if not ok and not failed:
-        sys.stderr.write("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告\n")
+        _say("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告")
         return EXIT_ERROR
+    hidden = _filter_severity(ok, args.severity)
     if args.diff:
         text = "".join(r.diff or "" for r in ok)
-        _write(args, text)
+        _write(output, args.format, text)
         pending = any(r.diff for r in ok)
         return EXIT_ERROR if failed else (EXIT_FINDINGS if pending and not args.exit_zero else EXIT_CLEAN)
     from .output import render
-    if args.format == "text":
-        text = render("text", ok, rules, statistics=args.statistics, quiet=args.quiet, checked=len(ok))
-        if args.fix:
-            fixed = sum(r.fixed for r in ok)
-            text += f"已修复 {fixed} 处问题。\n" if fixed else ""
-    else:
-        text = render(args.format, ok + failed, rules)
-    _write(args, text)
+    try:
+        if args.format == "text":
+            text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden)
+            if args.fix:
+                fixed = sum(r.fixed for r in ok)
+                text += f"已修复 {fixed} 处问题。\n" if fixed else ""
+        else:
+            text = render(args.format, ok + failed, rules)
+    except MemoryError:
+        count = sum(len(r.diagnostics) for r in ok)
+        raise CommandError(f"内存不足，无法生成 {args.format} 格式的结果（共 {count} 个问题）："
+                           "请分批检查，或用 --select、--severity 减少问题") from None
+    _write(output, args.format, text)
     if failed or not ok:
         return EXIT_ERROR  # a file could not be checked, or nothing was
     if any(r.diagnostics for r in ok) and not args.exit_zero:
@@ -170,14 +340,136 @@ def cmd_check(args) -> int:
     return EXIT_CLEAN
 
 
-def _write(args, text: str) -> None:
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    elif args.format == "text" and sys.stdout.isatty():
+def _filter_severity(results: list[FileResult], minimum: str | None) -> int:
+    """Drop the findings below ``minimum`` (--severity) from every result; how many were dropped."""
+    if minimum is None:
+        return 0
+    shown = SEVERITY_ORDER[:SEVERITY_ORDER.index(Severity(minimum)) + 1]
+    hidden = 0
+    for r in results:
+        kept = [d for d in r.diagnostics if Severity(d.severity) in shown]
+        hidden += len(r.diagnostics) - len(kept)
+        r.diagnostics = kept
+    return hidden
+
+
+def _check_selectors(args, files: list[Path]) -> dict:
+    """Refuse rule codes and prefixes that name no rule, on the command line and in the configuration (a typo in
+    --ignore must not silently keep a rule on, one in --select must not silently check nothing). Known means a
+    rule of the rule set that applies: the built-in rules and the configuration's extra rules. Returns all those
+    rules (the outputs document every rule a finding can come from)."""
+    from .config import load_settings, settings_for
+    if args.config:
+        configs = [load_settings(args.config)]
+    else:
+        configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
+    rules: dict = {}
+    for settings in configs:
+        known = engine_for(settings.rule_sources).rules
+        rules.update(known)
+        if settings.config_path is None:
+            continue
+        prefix = "tool.gpalint." if settings.config_path.name == "pyproject.toml" else ""
+        listed = [("select", settings.select), ("ignore", settings.ignore), ("extend-select", settings.extend_select),
+                  *((f'per-file-ignores."{glob}"', codes) for glob, codes in settings.per_file_ignores),
+                  *((f"severity.{code}", [code]) for code in settings.severity)]
+        for key, selectors in listed:
+            for selector in selectors:
+                if not _names_a_rule(selector, known):
+                    raise RuleFileError(settings.config_path, prefix + key,
+                                        f"「{selector}」不是任何规则的代码或前缀；用 gpalint rules 查看全部规则")
+    for flag, selectors in (("--select", args.select or []), ("--ignore", args.ignore),
+                            ("--extend-select", args.extend_select)):
+        for selector in selectors:
+            if not _names_a_rule(selector, rules):
+                raise CommandError(f"参数错误：{flag} 中的「{selector}」不是任何规则的代码或前缀；"
+                                   "用 gpalint rules 查看全部规则")
+    return rules
+
+
+def _names_a_rule(selector: str, rules: dict) -> bool:
+    return selector == "ALL" or any(code.startswith(selector) for code in rules)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _output_target(output: str | None, files: list[Path], walked: set[Path]) -> Path | None:
+    """The --output file, checked before the run: its folder exists and is writable, it is not a folder, and it
+    is not one of the files named to be checked (a file named `-o001_report.txt` among `*.txt` would otherwise
+    overwrite 001_report.txt). A file a folder walk found there is left out of the check instead."""
+    if not output:
+        return None
+    target = Path(output)
+    shown = display_path(output)
+    folder = target.parent
+    if not folder.is_dir():
+        raise CommandError(f"无法写入结果文件「{shown}」：所在的文件夹不存在")
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise CommandError(f"无法写入结果文件「{shown}」：{describe(exc)}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise CommandError(f"无法写入结果文件「{shown}」：这是一个目录，不是文件")
+    if mode is not None and any(f not in walked and _same_file(f, target) for f in files):
+        raise CommandError(f"结果文件「{shown}」是要检查的文件之一，拒绝覆盖"
+                           "（文件名以 - 开头时，请写在 -- 之后：gpalint check -- -文件名）")
+    written_into = mode is not None and _written_into(target)
+    if (mode is not None and not os.access(target, os.W_OK)) or \
+            (not written_into and not os.access(folder, os.W_OK | os.X_OK)):
+        raise CommandError(f"无法写入结果文件「{shown}」：没有写入权限")
+    return target
+
+
+def _is_stdout(path: Path) -> bool:
+    try:
+        st, out = path.stat(), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):  # no such file, or stdout is not a real file (captured in tests)
+        return False
+    return (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino)
+
+
+def _written_into(path: Path) -> bool:
+    """Whether --output goes into the existing ``path`` rather than replacing it: a symbolic link (/dev/stdout, a
+    link the user keeps) or anything but a regular file (a pipe, /dev/null). Replacing those would take them away."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return stat.S_ISLNK(mode) or not stat.S_ISREG(mode)
+
+
+def _write(output: Path | None, fmt: str, text: str) -> None:
+    text = encodable(text)
+    if output is not None and _is_stdout(output):  # -o /dev/stdout: opening it anew would truncate a redirected log
+        output = None
+    if output is not None:
+        try:
+            write_output(output, text)
+        except OSError as exc:
+            raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
+    elif fmt == "text" and sys.stdout.isatty():
         from .output.color import print_colored
         print_colored(text)
     else:
         sys.stdout.write(text)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically (a reader sees the old content or the new, never half a
+    file). A link, a device or a pipe (``-o /dev/stdout``) is written into instead (see _written_into)."""
+    if _written_into(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        from .atomic import replace_atomically
+        replace_atomically(path, text.encode("utf-8"))
 
 
 # ── rule / rules / extract ──────────────────────────────────────────────────────────────────────────────
@@ -185,13 +477,13 @@ def _write(args, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return engine_for(tuple(settings_for(Path.cwd() / "_").extra_rules)).rules
+    return engine_for(settings_for(Path.cwd() / "_").rule_sources).rules
 
 
 def cmd_rule(code: str) -> int:
     rule = _all_rules().get(code.upper())
     if rule is None:
-        sys.stderr.write(f"gpalint: 没有规则「{code}」；用 gpalint rules 查看全部规则\n")
+        _say(f"gpalint: 没有规则「{code}」；用 gpalint rules 查看全部规则")
         return EXIT_ERROR
     from .output.rulesdoc import rule_markdown
     text = rule_markdown(rule, level=1)
@@ -222,16 +514,37 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
+    from .config import settings_for
     from .readers import read
     from .report import analyse
     from .report.export import tables_csv, tables_json
+    from .report.template import load_templates
     try:
-        report = analyse(read(args.file), args.template)
+        templates = load_templates(tuple(settings_for(Path(args.file)).extra_templates))
+        report = analyse(read(args.file), args.template, templates=templates)
     except InputError as exc:
-        sys.stderr.write(f"{args.file}: 错误：{exc}\n")
+        _say(f"{display_path(args.file)}: 错误：{exc}")
         return EXIT_ERROR
-    sys.stdout.write(tables_json(report) if args.format == "json" else tables_csv(report))
+    _write(None, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
     return EXIT_CLEAN
+
+
+# ── test-rules ──────────────────────────────────────────────────────────────────────────────────────────
+
+def add_test_rules_parser(sub) -> None:
+    t = sub.add_parser("test-rules", help="运行规则文件中的示例（内置规则目录，或本省规则目录）",
+                       description="运行规则文件中的示例：bad 应报告、good 应通过、fixed 为修复结果。")
+    t.positionals.add_argument("directory", type=Path, metavar="目录", help="规则目录（如 rules/ 或本省的 extra-rules 目录）")
+    t.options.add_argument("--local-prefix", metavar="前缀",
+                           help="本地规则的代码前缀（默认：目录所在配置的 local-prefix，如 JS）")
+
+
+def cmd_test_rules(directory: Path, local_prefix: str | None = None) -> int:
+    """Exit 0 when every example passes, 1 when one fails; a bad folder or rule file is a RuleFileError (exit 2)."""
+    from .ruletest import report
+    text, passed = report(directory, local_prefix)
+    sys.stdout.write(text)
+    return EXIT_CLEAN if passed else EXIT_FINDINGS
 
 
 if __name__ == "__main__":  # pragma: no cover

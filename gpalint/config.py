@@ -6,22 +6,27 @@ a typo in ``ignore`` must not silently switch a rule back on.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path, PurePosixPath
 
 from .model import Severity
-from .rules import RULES_DIR
+from .report.template import load_templates
+from .rules import (
+    RuleSources,
+    is_selector,
+    local_prefix_problem,
+    selector_help,
+    selector_matches,
+    specificity,
+)
 from .tomlfile import RuleFileError, load_toml
 
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules", "max-seconds", "max-memory")
-_SELECTOR = re.compile(r"^(?:ALL|[STDFCGM]\d{0,3})$")
-_SELECTOR_HELP = "应为规则代码或前缀：S T D F C G M 之一，可后跟一至三位数字（如 T、T1、T103），或 ALL"
+        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory")
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,15 @@ class Settings:
     year: int | None = None
     severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
     extra_rules: list[Path] = field(default_factory=list)  # absolute folders of user rule files
+    extra_templates: list[Path] = field(default_factory=list)  # absolute folders of user template files
+    local_prefix: str = ""  # the code prefix of the extra rules (JS for JS101), never a built-in family letter
     max_seconds: float | None = None  # the budget of one file (None: gpalint.runner's default)
     max_memory: int | None = None  # MB
     config_path: Path | None = None
+
+    @property
+    def rule_sources(self) -> RuleSources:
+        return RuleSources(tuple(self.extra_rules), self.local_prefix, tuple(self.extra_templates))
 
 
 def _configures(path: Path) -> bool:
@@ -68,10 +79,6 @@ def _find_in(directory: Path) -> Path | None:
     return None if directory.parent == directory else _find_in(directory.parent)
 
 
-def templates_available() -> list[str]:
-    return sorted(p.stem for p in (RULES_DIR / "templates").glob("*.toml"))
-
-
 def load_settings(config: Path | None) -> Settings:
     """Read and validate one configuration file; ``None`` gives the defaults."""
     if config is None:
@@ -92,15 +99,19 @@ def load_settings(config: Path | None) -> Settings:
         if key not in KEYS:
             fail(key, f"不是 gpalint 的配置项；可用的配置项：{'、'.join(KEYS)}")
 
+    local_prefix = data.get("local-prefix", "")
+    if "local-prefix" in data and (not isinstance(local_prefix, str) or local_prefix_problem(local_prefix)):
+        fail("local-prefix", local_prefix_problem(str(local_prefix)) or "应为字符串")
+
     def selectors(key: str, value) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            fail(key, f"应为字符串列表，如 [\"T\", \"G101\"]；{_SELECTOR_HELP}")
+            fail(key, f"应为字符串列表，如 [\"T\", \"G101\"]；{selector_help(local_prefix)}")
         for v in value:
-            if not _SELECTOR.match(v):
-                fail(key, f"「{v}」不是规则代码或前缀；{_SELECTOR_HELP}")
+            if not is_selector(v, local_prefix):
+                fail(key, f"「{v}」不是规则代码或前缀；{selector_help(local_prefix)}")
         return list(value)
 
-    kwargs: dict = {"config_path": config}
+    kwargs: dict = {"config_path": config, "local_prefix": local_prefix}
     for key in ("select", "ignore", "extend-select"):
         if key in data:
             kwargs[key.replace("-", "_")] = selectors(key, data[key])
@@ -116,8 +127,17 @@ def load_settings(config: Path | None) -> Settings:
         fail("exclude", "应为文件通配符的列表（相对于配置文件所在目录），如 [\"README.md\", \"附件/*\"]")
     kwargs["exclude"] = list(exclude)
 
+    for key in ("extra-rules", "extra-templates"):
+        extra = data.get(key, [])
+        if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
+            fail(key, f"应为目录路径的列表（相对于配置文件所在目录），如 [\"my-{key.split('-')[1]}\"]")
+        kwargs[key.replace("-", "_")] = [(base / p).resolve() for p in extra]
+        for given, folder in zip(extra, kwargs[key.replace("-", "_")]):
+            if not folder.is_dir():
+                fail(key, f"「{given}」不是一个目录（相对于 {base}）")
+
     if "template" in data:
-        allowed = ["auto", *templates_available()]
+        allowed = ["auto", *load_templates(tuple(kwargs["extra_templates"])).by_version]
         if data["template"] not in allowed:
             fail("template", f"只能是 {'、'.join(allowed)}")
         kwargs["template"] = data["template"]
@@ -139,14 +159,6 @@ def load_settings(config: Path | None) -> Settings:
             fail(f"severity.{code}", "只能是 error、warning 或 info")
         severity[code] = Severity(level)
     kwargs["severity"] = severity
-
-    extra = data.get("extra-rules", [])
-    if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
-        fail("extra-rules", "应为目录路径的列表（相对于配置文件所在目录），如 [\"my-rules\"]")
-    kwargs["extra_rules"] = [(base / p).resolve() for p in extra]
-    for given, folder in zip(extra, kwargs["extra_rules"]):
-        if not folder.is_dir():
-            fail("extra-rules", f"「{given}」不是一个目录（相对于 {base}）")
 
     for key, kind, unit in (("max-seconds", (int, float), "秒数，如 300"), ("max-memory", int, "兆字节数（MB），如 2048")):
         if key in data:
@@ -180,25 +192,27 @@ def clear_caches() -> None:
     _load_cached.cache_clear()
 
 
-def _matches(code: str, selector: str) -> bool:
-    return selector == "ALL" or code.startswith(selector)
-
-
-def _specificity(selector: str) -> int:
-    return 0 if selector == "ALL" else len(selector)
-
-
-def _decide(code: str, enable: list[str], disable: list[str]) -> bool | None:
+def decide(code: str, enable: list[str], disable: list[str]) -> bool | None:
     """What one layer of selectors says about ``code``: the most specific matching selector decides, and at equal
     specificity an ignore wins (ruff's rule). ``None`` when no selector of the layer matches."""
     best: tuple[int, bool] | None = None
     for selector in enable:
-        if _matches(code, selector) and (best is None or _specificity(selector) > best[0]):
-            best = (_specificity(selector), True)
+        if selector_matches(code, selector) and (best is None or specificity(selector) > best[0]):
+            best = (specificity(selector), True)
     for selector in disable:
-        if _matches(code, selector) and (best is None or _specificity(selector) >= best[0]):
-            best = (_specificity(selector), False)
+        if selector_matches(code, selector) and (best is None or specificity(selector) >= best[0]):
+            best = (specificity(selector), False)
     return None if best is None else best[1]
+
+
+def choose(code: str, select: list[str] | None, ignore: list[str], extend_select: list[str],
+           enabled: bool = True) -> bool:
+    """One layer (a configuration file, the command line): a layer with a select starts over; a layer without one
+    only changes the codes its extend-select/ignore match, and leaves ``code`` as ``enabled`` otherwise."""
+    if select is not None:
+        return decide(code, [*select, *extend_select], ignore) is True
+    verdict = decide(code, extend_select, ignore)
+    return enabled if verdict is None else verdict
 
 
 def _glob_matches(glob: str, path: Path | str, settings: Settings) -> bool:
@@ -233,19 +247,17 @@ def selected(code: str, path: Path, settings: Settings, cli_select: list[str] | 
     select starts over (so --select replaces the file's select, extend-select and ignore); a layer without one only
     changes the codes its extend-select/ignore match. per-file-ignores come last and always win.
     """
-    enabled = _decide(code, settings.select + settings.extend_select, settings.ignore) is True
-    if cli_select is not None:
-        enabled = _decide(code, list(cli_select) + list(cli_extend_select), list(cli_ignore)) is True
-    else:
-        verdict = _decide(code, list(cli_extend_select), list(cli_ignore))
-        if verdict is not None:
-            enabled = verdict
-    if any(_matches(code, s) for s in file_ignores(path, settings)):
-        return False
-    return enabled
+    enabled = choose(code, settings.select, settings.ignore, settings.extend_select)
+    enabled = choose(code, cli_select, cli_ignore, cli_extend_select, enabled)
+    return enabled and not any(selector_matches(code, s) for s in file_ignores(path, settings))
 
 
 def severity_for(code: str, settings: Settings) -> Severity | None:
-    """The severity the configuration gives ``code`` (the most specific matching selector), or None: the rule's own."""
-    matching = [s for s in settings.severity if _matches(code, s)]
-    return settings.severity[max(matching, key=_specificity)] if matching else None
+    """The severity the configuration gives ``code``, or None: the rule's own."""
+    return severity_in(code, settings.severity)
+
+
+def severity_in(code: str, levels: dict[str, Severity]) -> Severity | None:
+    """The severity of the most specific selector of ``levels`` matching ``code``; None when none does."""
+    matching = [s for s in levels if selector_matches(code, s)]
+    return levels[max(matching, key=specificity)] if matching else None

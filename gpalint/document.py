@@ -32,8 +32,12 @@ class Block:
     # a paragraph joined from several source lines (a PDF paragraph wrapped over lines): for each continuation line,
     # (offset in text where it starts, its line, its column), so offsets still map to the right source line
     breaks: tuple[tuple[int, int, int], ...] = ()
+    # the text is rendered from markup (Markdown escapes, emphasis undone): offsets still map to the source, but a
+    # span may cover markup the text does not show, so no fix is offered on it
+    rendered: bool = False
 
-    def _position(self, offset: int) -> tuple[int, int]:
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) in the source of the character at ``offset`` in ``text``."""
         line, column, base = self.line, self.column, 0
         for at, brk_line, brk_column in self.breaks:
             if at > offset:
@@ -46,7 +50,7 @@ class Block:
         starts = [(0, self.line, self.column), *self.breaks]
         for n, (at, seg_line, column) in enumerate(starts):
             if seg_line == line:
-                end = starts[n + 1][0] if n + 1 < len(starts) else len(self.text)
+                end = next((s[0] for s in starts[n + 1:] if s[1] != line), len(self.text))
                 return column, self.text[at:end]
         return None
 
@@ -54,8 +58,8 @@ class Block:
         end = len(self.text) if end is None else end
         if not self.breaks:
             return Location(self.line, self.column + start, self.line, self.column + end, self.page, context)
-        line, column = self._position(start)
-        end_line, end_column = self._position(max(start, end - 1))
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end - 1))
         return Location(line, column, end_line, end_column + 1, self.page, context)
 
 

@@ -4,32 +4,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import suppress
 from .checks import KINDS
+from .checks.base import Check, Context, check_sections, diagnostic
+from .config import choose, severity_in
 from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
-from .rules import RULES_DIR, Rule, load_rules
+from .report.template import Templates, load_templates
+from .rules import Rule, RuleSources
 from .tomlfile import RuleFileError
-
-
-def matches(code: str, selectors: list[str]) -> int:
-    """The length of the longest selector (code or prefix, e.g. T, T1, T101; ALL) matching ``code``; 0 if none."""
-    best = 0
-    for s in selectors:
-        s = s.strip().upper()
-        if s == "ALL":
-            best = max(best, 1)
-        elif s and code.startswith(s):
-            best = max(best, len(s) + 1)
-    return best
-
-
-def is_selected(code: str, select: list[str] | None, ignore: list[str]) -> bool:
-    """ruff's rule: the more specific selector wins; at equal specificity, ignore wins."""
-    chosen = matches(code, select) if select else 1
-    return chosen > 0 and chosen > matches(code, ignore)
 
 
 @dataclass
@@ -39,7 +25,7 @@ class Options:
     extend_select: list[str] = field(default_factory=list)
     template: str = "auto"
     year: int | None = None
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
     # set by the CLI from the configuration found for the file (config.selected / config.severity_for)
     select_fn: Callable[[str], bool] | None = None
     severity_fn: Callable[[str], Severity | None] | None = None
@@ -47,13 +33,12 @@ class Options:
     def wants(self, code: str) -> bool:
         if self.select_fn is not None:
             return self.select_fn(code)
-        select = (self.select or []) + self.extend_select if self.select or self.extend_select else None
-        return is_selected(code, select, self.ignore)
+        return choose(code, self.select, self.ignore, self.extend_select)
 
     def severity_of(self, code: str) -> Severity | None:
         if self.severity_fn is not None:
             return self.severity_fn(code)
-        return Severity(self.severity[code]) if code in self.severity else None
+        return severity_in(code, self.severity)
 
 
 # Findings a hostile or badly broken file could produce by the million (one 5 MB line of 「政 政 政…」): past these,
@@ -115,24 +100,31 @@ def _file_quota(counts: list[int]) -> int:
 class Engine:
     """Compiled rules. Build one per run (or per configuration), then check any number of documents."""
 
-    def __init__(self, rules: dict[str, Rule]):
+    def __init__(self, rules: dict[str, Rule], templates: Templates | None = None):
         self.rules = rules
-        self.compiled = []
+        self.templates = templates or load_templates()
+        self.checks: list[Check[Any]] = []
         for rule in rules.values():
             kind = KINDS.get(rule.kind)
             if kind is None:
-                raise RuleFileError(rule.path or rule.code, "check.kind", f"未知的检查类型「{rule.kind}」；可用：{'、'.join(KINDS)}")
-            self.compiled.append((rule, kind, kind.prepare(rule)))
+                raise RuleFileError(rule.path or rule.code, "check.kind",
+                                    f"未知的检查类型「{rule.kind}」；可用：{'、'.join(KINDS)}")
+            self.checks.append(kind.compile(rule))
+            check_sections(rule, self.templates.section_keys)
 
     @classmethod
-    def load(cls, extra: tuple[Path, ...] = ()) -> Engine:
-        return cls(load_rules((RULES_DIR, *extra)))
+    def load(cls, sources: RuleSources | None = None) -> Engine:
+        """The built-in rules and templates, and those of the configuration's extra-rules and extra-templates."""
+        sources = sources or RuleSources()
+        return cls(sources.load(), load_templates(sources.extra_templates))
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
         suppressions = suppress.find(report.doc)
         by_rule: dict[str, _Capped] = {}
         unused_rule = None
-        for rule, kind, params in self.compiled:
+        context = Context(report)
+        for check in self.checks:
+            rule = check.rule
             if rule.kind == "unused-suppression":
                 unused_rule = rule if options.wants(rule.code) else None
                 continue
@@ -141,13 +133,12 @@ class Engine:
             if rule.templates and report.template.version not in rule.templates:
                 continue
             override = options.severity_of(rule.code)
-            found = suppress.apply(kind.run(rule, params, report), suppressions)
+            found = suppress.apply(check.run(context), suppressions)
             if override:
                 found = (_with_severity(d, override) for d in found)
             by_rule.setdefault(rule.code, _Capped()).add(found, MAX_PER_RULE)
         if unused_rule is not None:
-            from .checks.base import diagnostic
-            unused = (diagnostic(unused_rule, report, s.location, code=code)
+            unused = (diagnostic(unused_rule, context, s.location, code=code)
                       for s in suppressions for code in s.codes if code not in s.used)
             by_rule.setdefault(unused_rule.code, _Capped()).add(unused, MAX_PER_RULE)
         quota = _file_quota([len(c.kept) for c in by_rule.values()])
@@ -159,7 +150,7 @@ class Engine:
         return out
 
     def check_document(self, doc: Document, options: Options) -> tuple[Report, list[Diagnostic]]:
-        report = analyse(doc, options.template, options.year)
+        report = analyse(doc, options.template, options.year, self.templates)
         return report, self.check_report(report, options)
 
     def check_path(self, path: str | Path, options: Options) -> FileResult:

@@ -35,6 +35,24 @@ class Location:
     def with_context(self, context: str | None) -> Location:
         return Location(self.line, self.column, self.end_line, self.end_column, self.page, context)
 
+    def unit(self, path: str) -> str:
+        """What ``line`` counts in the file ``path``: "page-line" (a line on a PDF page), "paragraph" (Word) or
+        "line"."""
+        if self.page is not None:
+            return "page-line"
+        return "paragraph" if path.lower().endswith(".docx") else "line"
+
+    def where(self, path: str, words: bool = False) -> str:
+        """How a clerk finds the spot in ``path``, the one wording every output and message uses. Compact, after the
+        path (text output, logs): path:line:col, path:¶paragraph for Word, path:第P页:line for PDF. In words, where
+        the path is shown elsewhere (review pages, annotations, messages): 第L行第C列, 第N段, 第P页第L行."""
+        unit = self.unit(path)
+        if unit == "page-line":
+            return f"第{self.page}页第{self.line}行" if words else f"{path}:第{self.page}页:{self.line}"
+        if unit == "paragraph":
+            return f"第{self.line}段" if words else f"{path}:¶{self.line}"
+        return f"第{self.line}行第{self.column}列" if words else f"{path}:{self.line}:{self.column}"
+
 
 class Applicability(str, Enum):
     SAFE = "safe"
@@ -71,6 +89,14 @@ class Diagnostic:
         loc = self.location
         return (self.path, loc.page or 0, loc.line, loc.column, self.code)
 
+    @property
+    def unit(self) -> str:
+        return self.location.unit(self.path)
+
+    def where(self, words: bool = False) -> str:
+        """Location.where for this finding's file."""
+        return self.location.where(self.path, words)
+
 
 @dataclass(slots=True)
 class FileResult:
@@ -91,3 +117,8 @@ class InputError(Exception):
 class NotAReport(InputError):
     """A readable file that is not an annual report (a README beside the reports): skipped when a directory walk
     found it, an error when the user named it."""
+
+
+class PatternTimeout(InputError):
+    """A pattern of a user's rule ran out of its time budget on this file (a backtracking pattern): the file is
+    reported as not checked, with one line naming the rule and its file, and the run goes on."""

@@ -48,7 +48,7 @@ def options_for(args, path: Path):
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings))
-    return options, tuple(settings.extra_rules)
+    return options, settings.rule_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +67,19 @@ def budget_for(args, path: Path) -> Budget:
 _ENGINES: dict = {}
 
 
-def engine_for(extra: tuple[Path, ...]):
-    """The compiled built-in rules plus the given extra rule folders, built once per process."""
+def engine_for(sources):
+    """The compiled built-in rules and templates plus those of a configuration (its RuleSources), once per process."""
     from .engine import Engine
-    if extra not in _ENGINES:
-        _ENGINES[extra] = Engine.load(extra)
-    return _ENGINES[extra]
+    if sources not in _ENGINES:
+        _ENGINES[sources] = Engine.load(sources)
+    return _ENGINES[sources]
 
 
 def check_one(args, path: Path) -> FileResult:
     """Check one file (in this process or a worker); never raises for bad input."""
     try:
-        options, extra = options_for(args, path)
-        engine = engine_for(extra)
+        options, sources = options_for(args, path)
+        engine = engine_for(sources)
         if args.fix or args.diff:
             from .fix import fix_file
             return fix_file(engine, path, options, unsafe=args.unsafe_fixes, diff_only=args.diff)

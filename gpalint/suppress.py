@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .document import Document
 from .model import Diagnostic, Location
+from .rules import selector_matches
 
 _COMMENT = re.compile(r"<!--\s*gpalint\s*:\s*ignore\s+(?P<codes>[A-Za-z0-9,，\s]+?)\s*-->")
 
@@ -54,7 +55,7 @@ def apply(diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]) ->
         hit = False
         for s in by_line.get(d.location.line, ()):
             for code in s.codes:
-                if d.code.startswith(code) or code == "ALL":
+                if selector_matches(d.code, code):
                     s.used.add(code)
                     hit = True
         if not hit:

@@ -320,4 +320,4 @@ def test_utf16_with_a_lone_surrogate_is_one_line_not_a_traceback(tmp_path, capsy
     p = tmp_path / "r.txt"
     p.write_bytes("\ufeff2024年政府信息公开".encode("utf-16-le") + b"\x00\xd8" + "工作年度报告".encode("utf-16-le"))
     code, _, err = run(capsys, "check", str(p))
-    assert (code, err.strip()) == (2, f"{p}: 错误：文件看起来是 UTF-16 编码，但第 25 个字节附近不是有效的 UTF-16，文件可能已损坏")
+    assert (code, err.strip()) == (2, f"{p}: 错误：文件按字节顺序标记应为 UTF-16 编码，但第 25 个字节处的内容不符合这种编码：文件可能已损坏")

@@ -170,9 +170,9 @@ def test_a_readme_beside_the_reports_is_skipped_not_an_error(tmp_path, capsys):
 
 def test_a_province_adds_its_own_rule_without_python(tmp_path, capsys):
     """extra-rules: a folder of the user's own rule files, found through gpalint.toml beside the reports."""
-    (tmp_path / "gpalint.toml").write_text('extra-rules = ["省级规则"]\n', encoding="utf-8")
+    (tmp_path / "gpalint.toml").write_text('extra-rules = ["省级规则"]\nlocal-prefix = "JS"\n', encoding="utf-8")
     (tmp_path / "省级规则").mkdir()
-    (tmp_path / "省级规则" / "S901.toml").write_text('''code = "S901"
+    (tmp_path / "省级规则" / "JS901.toml").write_text('''code = "JS901"
 name = "province-hotline"
 severity = "warning"
 summary = "第六部分应公布政务公开咨询电话"
@@ -190,6 +190,157 @@ good = "六、其他需要报告的事项\\n咨询电话：0000-1234567。"
 ''', encoding="utf-8")
     (tmp_path / "report.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run("check", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
-    assert code == 1 and [d["code"] for d in json.loads(out)] == ["S901"]
+    assert code == 1 and [d["code"] for d in json.loads(out)] == ["JS901"]
     code, out, _ = run("check", "--format", "sarif", str(tmp_path / "report.txt"), capsys=capsys)
     assert "第六部分应公布政务公开咨询电话" in out  # the outputs know the user's rule too
+    # a prefix is known when a rule of the rule set that applies has it
+    code, out, _ = run("check", "--select", "JS9", "--format", "json", str(tmp_path / "report.txt"), capsys=capsys)
+    assert code == 1 and [d["code"] for d in json.loads(out)] == ["JS901"]
+    code, _, err = run("check", "--select", "S9", str(CLEAN), capsys=capsys)  # no rule has this prefix
+    assert code == 2 and "「S9」不是任何规则的代码或前缀" in err
+
+
+# ── issue 10: the command line a CI relies on ──────────────────────────────────
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--extend-select"])
+@pytest.mark.parametrize("selector", ["X101", "T999", "S9", "G11O"])
+def test_unknown_code_or_prefix_on_the_command_line_is_an_error(capsys, flag, selector):
+    code, out, err = run("check", flag, f"T,{selector}", str(CLEAN), capsys=capsys)
+    assert code == 2 and out == ""
+    assert err == f"gpalint: 参数错误：{flag} 中的「{selector}」不是任何规则的代码或前缀；用 gpalint rules 查看全部规则\n"
+
+
+def test_empty_selector_list_is_an_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--select", ",", str(CLEAN)])
+    assert exc.value.code == 2 and "应为逗号分隔的规则代码或前缀" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("config,key", [
+    ('select = ["T", "X"]', "select"),  # X: not even a family
+    ('ignore = ["G199"]', "ignore"),
+    ('extend-select = ["S9"]', "extend-select"),
+    ('[per-file-ignores]\n"*.txt" = ["T1O"]', 'per-file-ignores."*.txt"'),
+    ('[severity]\nG150 = "info"', "severity.G150"),
+])
+def test_unknown_code_in_the_configuration_is_an_error(tmp_path, capsys, config, key):
+    (tmp_path / "gpalint.toml").write_text(config + "\n", encoding="utf-8")
+    (tmp_path / "report.txt").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run("check", str(tmp_path / "report.txt"), capsys=capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "gpalint.toml" in err and f"「{key}」" in err and "全部通过" not in out
+
+
+def test_all_passed_only_when_a_report_was_checked_and_nothing_failed(tmp_path, capsys):
+    code, out, _ = run("check", str(CLEAN), capsys=capsys)
+    assert code == 0 and out.startswith("全部通过：检查了 1 个文件")
+    code, out, _ = run("check", str(CLEAN), str(tmp_path / "missing.txt"), capsys=capsys)
+    assert code == 2 and "全部通过" not in out and out == "检查了 1 个文件，没有发现问题；另有 1 个文件无法检查。\n"
+    code, out, _ = run("check", str(tmp_path / "missing.txt"), capsys=capsys)
+    assert code == 2 and "全部通过" not in out
+    (tmp_path / "empty").mkdir()
+    code, out, err = run("check", str(tmp_path / "empty"), capsys=capsys)
+    assert code == 2 and "全部通过" not in out and "没有可检查的报告文件" in err
+    _, out, _ = run("check", "--format", "json", str(tmp_path / "missing.txt"), capsys=capsys)
+    assert [d["code"] for d in json.loads(out)] == ["E000"]
+    _, out, _ = run("check", "--format", "html", str(tmp_path / "missing.txt"), capsys=capsys)
+    assert '<span class="ok">通过</span>' not in out and "1 个无法检查，0 个通过" in out
+
+
+@pytest.mark.parametrize("suffix,check", [
+    (".json", lambda text: isinstance(json.loads(text), list)),
+    (".sarif", lambda text: json.loads(text)["version"] == "2.1.0"),
+    (".xml", lambda text: text.startswith('<?xml') and "<testsuites" in text),
+    (".html", lambda text: text.startswith("<!DOCTYPE html>")),
+    (".HTM", lambda text: text.startswith("<!DOCTYPE html>")),
+    (".log", lambda text: "共发现" in text),
+])
+def test_output_suffix_gives_the_format(tmp_path, capsys, suffix, check):
+    target = tmp_path / f"result{suffix}"
+    code, out, _ = run("check", str(CLEAN.parent / "faulty-report.txt"), "-o", str(target), capsys=capsys)
+    assert code == 1 and out == "" and check(target.read_text(encoding="utf-8"))
+
+
+def test_format_given_wins_over_the_suffix(tmp_path, capsys):
+    target = tmp_path / "result.json"
+    run("check", str(CLEAN), "--format", "text", "-o", str(target), capsys=capsys)
+    assert target.read_text(encoding="utf-8").startswith("全部通过")
+
+
+FAULTY = ROOT / "examples" / "faulty-report.txt"
+
+
+def test_text_output_shows_severity_errors_first(capsys):
+    code, out, _ = run("check", str(FAULTY), capsys=capsys)
+    heads = [line for line in out.splitlines() if line.startswith(str(FAULTY))]
+    severities = [line.split(": ", 1)[1].split()[0] for line in heads]
+    assert code == 1 and set(severities) == {"错误", "警告"}
+    assert severities == sorted(severities, key=["错误", "警告", "提示"].index)  # errors first
+    assert f"{FAULTY}:70:20: 错误 T103 " in out and f"{FAULTY}:3:91: 警告 G101 [*] " in out
+    assert "（错误 4，警告 5；1 个文件，共检查 1 个）" in out.splitlines()[-1]
+
+
+def test_text_output_per_file_lines_in_batches_and_quiet(capsys):
+    _, out, _ = run("check", str(CLEAN), str(FAULTY), capsys=capsys)
+    lines = out.splitlines()
+    assert f"{CLEAN}：通过" in lines and f"{FAULTY}：9 个问题（错误 4，警告 5）" in lines
+    assert lines[-1].startswith("共发现 9 个问题") and lines[-2] == ""
+    _, single, _ = run("check", str(FAULTY), capsys=capsys)
+    assert f"{FAULTY}：" not in single  # one file: no per-file line
+    _, quiet, _ = run("check", "-q", str(CLEAN), str(FAULTY), capsys=capsys)
+    assert quiet.splitlines() == [line for line in lines if line.startswith(f"{FAULTY}:")]
+    _, quiet, _ = run("check", "-q", str(CLEAN), capsys=capsys)
+    assert quiet == ""
+
+
+def test_severity_filter_applies_to_every_output_and_the_exit_code(tmp_path, capsys):
+    only_warnings = tmp_path / "w.txt"  # the clean report with one typographic warning (G101)
+    only_warnings.write_text(CLEAN.read_text(encoding="utf-8").replace("〔2021〕30号", "【2021】30号"), encoding="utf-8")
+    code, out, _ = run("check", "--format", "json", str(only_warnings), capsys=capsys)
+    assert code == 1 and {d["severity"] for d in json.loads(out)} == {"warning"}
+    code, out, _ = run("check", "--severity", "error", "--format", "json", str(only_warnings), capsys=capsys)
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run("check", "--severity", "error", str(only_warnings), capsys=capsys)
+    assert code == 0 and "另有 1 个较低级别的问题按 --severity 未显示" in out
+    code, out, _ = run("check", "--severity", "warning", "--format", "json", str(FAULTY), capsys=capsys)
+    assert code == 1 and {d["severity"] for d in json.loads(out)} == {"error", "warning"}
+    code, out, _ = run("check", "--severity", "error", "--format", "json", str(FAULTY), capsys=capsys)
+    assert code == 1 and {d["severity"] for d in json.loads(out)} == {"error"}
+
+
+ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "error:", "invalid choice",
+           "the following arguments", "unrecognized arguments", "expected one argument", "show program")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["rule", "-h"], ["rules", "-h"], ["extract", "-h"]])
+def test_help_is_chinese_with_examples_and_exit_codes(capsys, argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr().out
+    assert exc.value.code == 0 and out.startswith("用法：gpalint")
+    assert not any(word in out for word in ENGLISH), out
+    if argv[0] in ("--help", "check"):
+        assert "示例：" in out and "退出码：0 没有发现问题；1 发现了问题；2 " in out
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["check", "--format", "yaml"], "参数 --format：无效的取值 'yaml'（可选："),
+    (["check", "--output"], "参数 --output/-o：需要一个值"),
+    (["check", "--bogus", "x.txt"], "无法识别的参数：--bogus（文件名以 - 开头时，请写在 -- 之后）"),
+    (["rule"], "缺少必需的参数：代码"),
+    (["chek"], "参数 命令：无效的取值 'chek'"),
+    (["check", "--ex"], "选项 --ex 有歧义，可能是：--extend-select, --exit-zero"),
+    (["check", "--fix=3"], "参数 --fix：不接受值 '3'"),
+    (["check", "--jobs", "many"], "参数 --jobs/-j：「many」不是进程数"),
+    (["check", "--year", "24"], "参数 --year：「24」不是年份：应为 2008 至 2100 之间的四位数年份"),
+    (["check", "--year", "2200"], "「2200」不是年份"),
+    (["check", "--template", "2030"], "参数 --template：没有模板「2030」：可用 auto、2019、2021"),
+    (["extract", "x.txt", "--template", "latest"], "没有模板「latest」"),
+])
+def test_argument_errors_are_chinese(capsys, argv, expected):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("用法：gpalint")
+    assert err.splitlines()[-1].startswith("gpalint: 参数错误：") and expected in err, err
+    assert not any(word in err for word in ENGLISH), err

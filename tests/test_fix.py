@@ -3,6 +3,7 @@ run level with nothing else in the package changed, PDFs left alone."""
 from __future__ import annotations
 
 import codecs
+import io
 import itertools
 import os
 import re
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import wordml
 from conftest import CORPUS, ROOT, need_corpus, seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +25,10 @@ from lxml import etree
 import gpalint.fix as fix
 from gpalint.engine import Engine, Options
 from gpalint.fix import apply_text_fixes, choose, fix_file, fix_text
+from gpalint.fix.text import Lines, apply_changes
+from gpalint.fix.word import WordTarget, apply_edit
 from gpalint.model import Applicability, Edit, Location
+from gpalint.readers.docx import load
 from gpalint.readers.text import parse
 
 ENGINE = Engine.load()
@@ -105,16 +110,18 @@ def test_edits_land_on_the_characters_the_check_saw(text, markdown):
     if markdown:
         text = "# " + text
     doc = parse(text, "t.md" if markdown else "t.txt", markdown)
-    blocks = {b.line: b for b in doc.blocks}  # before analyse splits long blocks
+    blocks = list(doc.blocks)  # before analyse splits long blocks
     _, diags = ENGINE.check_document(doc, G)
-    lines = fix._Lines(text)
+    lines = Lines(text)
     chosen = choose(diags, True, lines.place)
     for d, changes in chosen:
         for e, c in zip(sorted(d.fix.edits, key=lambda e: e.location.column), changes):
-            b = blocks[e.location.line]
-            assert text[c.start:c.end] == b.text[e.location.column - b.column:e.location.end_column - b.column]
+            # the part of a block on the edit's line (a Markdown paragraph may join lines)
+            column, seen = next(seg for b in blocks if (seg := b.segment(e.location.line))
+                                and seg[0] <= e.location.column <= seg[0] + len(seg[1]))
+            assert text[c.start:c.end] == seen[e.location.column - column:e.location.end_column - column]
     # and nothing outside them changes
-    new = fix._apply_text(text, chosen)
+    new = apply_changes(text, chosen)
     spans = sorted((c.start, c.end, c.content) for _, cs in chosen for c in cs)
     rebuilt, pos = [], 0
     for s, e, content in spans:
@@ -137,11 +144,11 @@ def test_overlapping_fixes_wait_for_the_next_round():
 def test_choose_is_deterministic_and_skips_unplaceable():
     text = "六、其他需要报告的事项\n按照<办法>执行,未收费;特此报告。\n"
     diags = g_findings(text)
-    a = choose(diags, True, fix._Lines(text).place)
-    b = choose(list(reversed(diags)), True, fix._Lines(text).place)
+    a = choose(diags, True, Lines(text).place)
+    b = choose(list(reversed(diags)), True, Lines(text).place)
     assert [(d.code, c) for d, c in a] == [(d.code, c) for d, c in b]
     assert choose(diags, True, lambda e: None) == []
-    assert all(d.fix.applicability is Applicability.SAFE for d, _ in choose(diags, False, fix._Lines(text).place))
+    assert all(d.fix.applicability is Applicability.SAFE for d, _ in choose(diags, False, Lines(text).place))
 
 
 # ---------------------------------------------------------------- text files: encodings, endings, atomic writes
@@ -267,7 +274,7 @@ def test_input_errors_as_in_check(tmp_path):
 
 def test_pdf_is_reported_once_not_fixed(tmp_path, capsys, monkeypatch):
     need_corpus()
-    monkeypatch.setattr(fix, "_told", set())
+    monkeypatch.setattr(fix, "TOLD", set())
     pdfs = sorted(FIXTURES.glob("00[03]_*.pdf"))
     copies = []
     for p in pdfs:
@@ -430,24 +437,26 @@ def test_docx_edits_on_generated_or_non_text_characters_are_refused(tmp_path):
         t.cell(0, 1).text = "3"
 
     _build(path, build)
-    docx_ = fix._Docx(path)
-    doc, loc = docx_.read()
-    place, _ = fix._docx_placer(docx_, doc, loc)
-    by_text = {b.text: b for b in doc.blocks}
+    target = WordTarget(ENGINE, G, load(path.read_bytes(), str(path)))
+    place = target.place
+    by_text = {b.text: b for b in target.body.doc.blocks}
     numbered = by_text["1.主动公开 2024 年。"]
-    assert place(Edit(Location(numbered.line, 1, numbered.line, 2), "一")) is None  # inside "1."
-    assert place(Edit(Location(numbered.line, 7, numbered.line, 8), "")) is not None  # the space after 公开
+    refused = place(Edit(Location(numbered.line, 1, numbered.line, 2), "一"))  # inside "1."
+    assert isinstance(refused, fix.Unplaced) and "自动生成" in refused.reason
+    assert isinstance(place(Edit(Location(numbered.line, 7, numbered.line, 8), "")), fix.Change)  # after 公开
     broken = by_text["see Table 1"]
-    assert place(Edit(Location(broken.line, 4, broken.line, 5), "")) is None  # the space a soft break stands for
-    assert place(Edit(Location(broken.line, 10, broken.line, 11), "")) is not None
+    assert isinstance(place(Edit(Location(broken.line, 4, broken.line, 5), "")), fix.Unplaced)  # a soft break's space
+    assert isinstance(place(Edit(Location(broken.line, 10, broken.line, 11), "")), fix.Change)
     cell = by_text["行政许可"]
     c = place(Edit(Location(cell.line, 3, cell.line, 5), "审批"))  # 许可 in the cell " 行政许可 " (stripped)
-    assert c is not None
-    _, paragraph = fix._docx_placer(docx_, doc, loc)
-    paragraph(cell.line).apply([(c.where[1][0], c.where[1][1], "审批")])
-    docx_.save(path)
+    assert isinstance(c, fix.Change)
+    apply_edit(*c.where, "审批")
+    xml = etree.tostring(target.word.root)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp_path / "out.docx", "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, xml if info.filename == "word/document.xml" else zin.read(info))
     import docx
-    assert docx.Document(str(path)).tables[0].cell(0, 0).text == "  行政审批 "
+    assert docx.Document(str(tmp_path / "out.docx")).tables[0].cell(0, 0).text == "  行政审批 "
 
 
 def test_docx_that_needs_nothing_is_not_rewritten(tmp_path):
@@ -489,3 +498,247 @@ def test_cli_fix_and_diff(tmp_path):
                           cwd=ROOT)
     import json
     assert {d["code"] for d in json.loads(left.stdout)} == {"G111", "G114"}  # only unsafe ones remain
+
+
+# ---------------------------------------------------------------- Word: one walk for reader and fixer (issue 9 §1)
+def _runs(path: Path, line: int) -> list[tuple[str, bytes]]:
+    """(text, rPr) of each run with text in body paragraph number ``line``."""
+    p = list(_xml(path).iter(W + "p"))[line - 1]
+    return [("".join(t.text or "" for t in r.iter(W + "t")),
+             etree.tostring(r.find(W + "rPr")) if r.find(W + "rPr") is not None else b"")
+            for r in p.iter(W + "r") if r.find(W + "t") is not None]
+
+
+def test_soft_break_after_a_digit_is_no_space_and_the_paragraph_is_fixed(tmp_path):
+    path = wordml.write_docx(tmp_path / "br.docx", wordml.para(
+        wordml.run("全年共收到申请326"), "<w:r><w:br/></w:r>", wordml.run("条，依据国办函【2020】109号办理。")))
+    check = ENGINE.check_path(path, G)
+    block = next(b for b in load(path.read_bytes(), str(path)).walk().doc.blocks if "326" in b.text)
+    assert block.text == "全年共收到申请326条，依据国办函【2020】109号办理。"  # no space nobody typed
+    assert [d.code for d in check.diagnostics] == ["G101"]  # no G107
+    result = fix_file(ENGINE, path, G)
+    assert result.error is None and result.fixed == 1 and result.diagnostics == []
+    assert _texts(_xml(path))[2] == "全年共收到申请326条，依据国办函〔2020〕109号办理。"
+    assert len(list(_xml(path).iter(W + "br"))) == 1  # the line break stays
+
+
+def test_edit_spanning_differently_formatted_runs_keeps_each_format(tmp_path):
+    red, blue = '<w:b/><w:color w:val="FF0000"/>', '<w:i/><w:color w:val="0000FF"/>'
+    path = wordml.write_docx(tmp_path / "fmt.docx", wordml.para(
+        wordml.run("本年度（"), wordml.run("２０", red), wordml.run("２４", blue), wordml.run("年）公开信息998条。")))
+    before = _runs(path, 3)
+    result = fix_file(ENGINE, path, G)
+    assert result.error is None and result.fixed == 1
+    after = _runs(path, 3)
+    assert [t for t, _ in after] == ["本年度（", "20", "24", "年）公开信息998条。"]
+    assert [f for _, f in after] == [f for _, f in before]  # bold red 20, italic blue 24
+
+    # a replacement of another length across those runs cannot keep both formats: refused, with the reason
+    path = wordml.write_docx(tmp_path / "fmt2.docx", wordml.para(wordml.run("２０", red), wordml.run("２４年", blue)))
+    target = WordTarget(ENGINE, G, load(path.read_bytes(), str(path)))
+    placed = target.place(Edit(Location(3, 1, 3, 5), "二〇二四年度"))
+    assert isinstance(placed, fix.Unplaced) and "格式不同" in placed.reason
+    assert isinstance(target.place(Edit(Location(3, 1, 3, 5), "2024")), fix.Change)  # one for one: fine
+    assert isinstance(target.place(Edit(Location(3, 2, 3, 4), "")), fix.Change)  # deleting: fine
+
+
+@pytest.mark.parametrize("field", [
+    '<w:fldSimple w:instr=" DATE \\@ &quot;yyyy年M月&quot; "><w:r><w:t xml:space="preserve">2024 年1月</w:t></w:r>'
+    '</w:fldSimple>',
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF _Ref1 </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve">2024 年1月</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+])
+def test_field_results_are_not_fixed_and_say_why(tmp_path, field):
+    path = wordml.write_docx(tmp_path / "field.docx", wordml.para(wordml.run("截至"), field,
+                                                                  wordml.run("，共公开 998 条。")))
+    check = ENGINE.check_path(path, G)
+    assert sum(d.fix is not None for d in check.diagnostics) == 2  # the check proposes both G107 fixes
+    data = path.read_bytes()
+    result = fix_file(ENGINE, path, G)
+    assert result.error is None and result.fixed == 1  # 「998 条」: typed text
+    left = [d for d in result.diagnostics if d.code == "G107"]
+    assert len(left) == 1 and left[0].fix is None and "域" in left[0].hint  # 「2024 年」: a field result
+    assert path.read_bytes() != data and "2024 年1月" in _texts(_xml(path))[2]
+    from gpalint.output import render
+    from gpalint.rules import builtin_rules
+    assert "可用 --fix 自动修复" not in render("text", [result], dict(builtin_rules()))
+
+
+# ---------------------------------------------------------------- a --fix that cannot lose a user's work (issue 14)
+def _changing(monkeypatch, path: Path, content: bytes):
+    """Make the engine save ``content`` to ``path`` (another program saving it) while the fix is checking."""
+    original = ENGINE.check_document
+    calls = []
+
+    def check_document(doc, options):
+        calls.append(1)
+        if len(calls) == 2:
+            path.write_bytes(content)
+        return original(doc, options)
+
+    monkeypatch.setattr(ENGINE, "check_document", check_document)
+
+
+def test_a_text_file_saved_during_the_fix_is_left_alone(tmp_path, monkeypatch):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    theirs = (REPORT + "新加的一段。\n").encode("utf-8")
+    _changing(monkeypatch, path, theirs)
+    result = fix_file(ENGINE, path, G)
+    assert result.error == fix.writer.CHANGED and result.fixed == 0
+    assert path.read_bytes() == theirs and sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]
+
+
+def test_a_docx_saved_during_the_fix_is_left_alone(tmp_path, monkeypatch):
+    path = wordml.write_docx(tmp_path / "r.docx", wordml.para(wordml.run("共公开 998 条。")))
+    other = wordml.write_docx(tmp_path / "other.docx", wordml.para(wordml.run("另一个版本 2024 年。")))
+    theirs = other.read_bytes()
+    other.unlink()
+    _changing(monkeypatch, path, theirs)
+    result = fix_file(ENGINE, path, G)
+    assert result.error == fix.writer.CHANGED and result.fixed == 0
+    assert path.read_bytes() == theirs and sorted(p.name for p in tmp_path.iterdir()) == ["r.docx"]
+
+
+def test_the_fix_uses_the_text_it_read(tmp_path, monkeypatch):
+    """Findings and edits come from one read: a change after it is detected, never merged into (「公室224年」)."""
+    path = tmp_path / "r.txt"
+    path.write_text("一、总体情况\n本机关办公室 2024 年共公开 998 条。\n", encoding="utf-8")
+    reads = []
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = fix_file(ENGINE, path, G)
+    assert result.fixed == 1 and path.read_text(encoding="utf-8") == "一、总体情况\n本机关办公室2024年共公开998条。\n"
+    assert reads == []  # read once, by the fixer's own snapshot (not again through the reader)
+
+
+def test_read_only_file_is_refused(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    os.chmod(path, 0o444)
+    result = fix_file(ENGINE, path, G)
+    assert "只读" in result.error and path.read_text(encoding="utf-8") == REPORT and result.fixed == 0
+    assert fix_file(ENGINE, path, G, diff_only=True).diff  # --diff writes nothing: allowed
+
+
+def test_hard_linked_file_is_refused(tmp_path):
+    path = wordml.write_docx(tmp_path / "r.docx", wordml.para(wordml.run("共公开 998 条。")))
+    os.link(path, tmp_path / "link.docx")
+    data = path.read_bytes()
+    result = fix_file(ENGINE, path, G)
+    assert "2 个硬链接" in result.error and "其他链接仍指向旧内容" in result.error and result.fixed == 0
+    assert path.read_bytes() == data == (tmp_path / "link.docx").read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_owner_and_group_are_kept_as_root(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    os.chown(path, 4321, 4322)
+    os.chmod(path, 0o664)
+    result = fix_file(ENGINE, path, G)
+    st = path.stat()
+    assert result.fixed and (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 4322, 0o664)
+
+
+def test_doctype_is_refused_for_fixing_and_entities_are_read(tmp_path):
+    prolog = '<!DOCTYPE w:document [<!ENTITY town "河园镇">]>'
+    body = "<w:p><w:r><w:t>叶城县&town;人民政府 2024 年共公开 998 条。</w:t></w:r></w:p>"
+    path = wordml.write_docx(tmp_path / "dtd.docx", body, prolog=prolog)
+    doc = load(path.read_bytes(), str(path)).walk().doc
+    assert "叶城县河园镇人民政府 2024 年共公开 998 条。" in [b.text for b in doc.blocks]  # text after &town; kept
+    data = path.read_bytes()
+    result = fix_file(ENGINE, path, G)
+    assert result.error == fix.word.DOCTYPE_REFUSED and path.read_bytes() == data
+    assert "\n" not in result.error
+
+
+def test_leftover_temporary_file_is_removed(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    (tmp_path / ".gpalint-tmp-r.txt-abc_1234.tmp").write_text("半截", encoding="utf-8")  # a killed run's
+    (tmp_path / ".gpalint-tmp-r.txt-abc_1234.tmp.keep").write_text("别的", encoding="utf-8")  # not ours
+    (tmp_path / ".gpalint-tmp-s.txt-abc_1234.tmp").write_text("另一个文件的", encoding="utf-8")
+    fix_file(ENGINE, path, G)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gpalint-tmp-r.txt-abc_1234.tmp.keep",
+                                                          ".gpalint-tmp-s.txt-abc_1234.tmp", "r.txt"]
+    assert path.read_text(encoding="utf-8") == FIXED
+
+
+def test_interrupted_fix_leaves_the_file_and_a_recognisable_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+
+    def killed(src, dst):  # what a power cut between writing and renaming leaves
+        raise SystemExit
+
+    monkeypatch.setattr(os, "unlink", lambda p: None)
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(SystemExit):
+        fix_file(ENGINE, path, G)
+    monkeypatch.undo()
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "r.txt"]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".gpalint-tmp-r.txt-")
+    assert path.read_text(encoding="utf-8") == REPORT
+    fix_file(ENGINE, path, G)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.txt"] and path.read_text(encoding="utf-8") == FIXED
+
+
+def test_fix_copies_members_as_stored(tmp_path):
+    """Members the fix does not change keep their stored bytes (compression, data descriptors included)."""
+    path = tmp_path / "r.docx"
+    media = [wordml.stream_member("word/media/image1.png", [bytes(range(256)) * 64]),
+             ("word/media/stored.bin", lambda z: z.writestr(zipfile.ZipInfo("word/media/stored.bin"), b"raw" * 99))]
+    wordml.write_docx(tmp_path / "plain.docx", wordml.para(wordml.run("共公开 998 条。")), members=media)
+
+    class Unseekable:  # zipfile writes a data descriptor after each member when it cannot seek back
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, b):
+            return self.fh.write(b)
+
+        def flush(self):
+            self.fh.flush()
+
+    with zipfile.ZipFile(tmp_path / "plain.docx") as zin, path.open("wb") as fh, \
+            zipfile.ZipFile(Unseekable(fh), "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info), compress_type=info.compress_type)
+    original = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        assert all(i.flag_bits & 0x08 for i in z.infolist())
+    assert fix_file(ENGINE, path, G).fixed == 1
+    with zipfile.ZipFile(tmp_path / "r.docx") as new, zipfile.ZipFile(io.BytesIO(original)) as old:
+        assert new.testzip() is None and [i.filename for i in new.infolist()] == [i.filename for i in old.infolist()]
+        for a in old.infolist():
+            b = new.getinfo(a.filename)
+            if a.filename != "word/document.xml":
+                assert (b.compress_type, b.CRC, b.file_size) == (a.compress_type, a.CRC, a.file_size)
+                assert stored(original, a) == stored(path.read_bytes(), b), a.filename
+    assert _texts(_xml(path))[2] == "共公开998条。"
+
+
+def stored(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    at = info.header_offset
+    n, m = int.from_bytes(data[at + 26:at + 28], "little"), int.from_bytes(data[at + 28:at + 30], "little")
+    return data[at + 30 + n + m:at + 30 + n + m + info.compress_size]
+
+
+def test_fix_never_inflates_a_member_it_does_not_change(tmp_path):
+    """A 512 MiB image (2 MB on disk) beside the text: the fix runs in 200 MB of extra address space."""
+    path = tmp_path / "bomb.docx"
+    zeros = bytes(1 << 20)
+    wordml.write_docx(path, wordml.para(wordml.run("共公开 998 条。")), level=1,
+                      members=[wordml.stream_member("word/media/image1.png", (zeros for _ in range(512)))])
+    got = wordml.run_limited("fix", path, headroom_mb=200)
+    assert got["error"] is None and got["fixed"] == 1, got
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("word/media/image1.png").file_size == 512 << 20
+    print("\nhostile: 512 MiB member, --fix:", got)

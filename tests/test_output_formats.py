@@ -144,7 +144,7 @@ def test_html_page_escapes_and_summarises():
     assert "见 a:b &lt;script&gt;" in page
     assert "T103 的要求 &lt;b&gt;&amp;" in page
     assert "表三 「（七）总计」行 「总计」列" in page
-    assert "第3页 第12行" in page and "第61段" in page and "第3行 第4列" in page
+    assert "第3页第12行" in page and "第61段" in page and "第3行第4列" in page
     assert "无法读取：文件不是有效的 .docx（zip 损坏）" in page
     assert "共检查 5 个文件，3 个有问题，1 个无法检查，1 个通过" in page
     # the summary table's total row: 3 errors, 1 warning, 1 note
@@ -155,3 +155,59 @@ def test_html_page_escapes_and_summarises():
 @pytest.mark.parametrize("module", [sarif, github, junit, html])
 def test_empty_input(module):
     assert isinstance(module.render([], RULES), str)
+
+
+# ── JSON ───────────────────────────────────────────────────────────────────────
+
+def test_json_lists_files_that_could_not_be_checked_as_e000():
+    from gpalint.output import json as json_output
+    data = json.loads(json_output.render(_results(), RULES))
+    assert [d["code"] for d in data] == ["G101", "D101", "T103", "T103", "T999", "E000"]
+    assert data[-1] == {"code": "E000", "severity": "error", "message": "无法读取：文件不是有效的 .docx（zip 损坏）",
+                        "path": "reports/broken.docx", "line": 1, "column": 1, "end_line": 1, "end_column": 1,
+                        "context": None, "fix": None}
+    assert set(data[-1]) == set(data[2]) and "page" in data[3]  # the same shape as a finding
+
+
+def test_sarif_and_junit_name_the_file_error_alike():
+    log = json.loads(sarif.render(_results(), RULES))
+    [note] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["descriptor"] == {"id": "E000"}
+    error = ET.fromstring(junit.render(_results(), RULES).encode()).find(".//error")
+    assert error is not None and error.get("type") == "E000"
+
+
+# ── text ───────────────────────────────────────────────────────────────────────
+
+def test_text_severity_order_per_file_lines_and_quiet():
+    from gpalint.output import text
+    out = text.render(_results(), RULES)
+    lines = out.splitlines()
+    heads = [line for line in lines if ": 错误 " in line or ": 警告 " in line or ": 提示 " in line]
+    assert heads[0].startswith("reports/2024 年报.txt:3:4: 警告 G101 [*] ")
+    assert heads[1] == "reports/2024 年报.txt:1:1: 提示 D101 缺少统计期限说明\\x0a第二行 100%"  # the newline shown
+    assert heads[2] == "reports/b.docx:¶61: 错误 T103 表三「总计」应为 58，实为 57 〔表三 「（七）总计」行 「总计」列〕"
+    assert "reports/c.pdf:第1页:1" not in out and heads[3].startswith("reports/c.pdf:第3页:12: 错误 T103")
+    assert "reports/2024 年报.txt：2 个问题（警告 1，提示 1）" in lines
+    assert "reports/c.pdf：2 个问题（错误 2）" in lines and "reports/clean.txt：通过" in lines
+    assert lines[-1] == ("共发现 5 个问题（错误 3，警告 1，提示 1；3 个文件，共检查 4 个）：表格 T 3，统计期限 D 1，"
+                         "公文格式 G 1；1 个可用 --fix 自动修复；另有 1 个文件无法检查。")
+    assert text.render(_results(), RULES, quiet=True).splitlines() == heads
+
+
+def test_text_excerpt_and_hint_show_control_characters_visibly():
+    from gpalint.output import text
+    d = Diagnostic("G101", Severity.WARNING, "m\x1b[1A", "a.txt", Location(1, 3, 1, 5),
+                   hint="h\x9d]52;c;x\x07", source_line="ab\x1b[2Jcd")
+    lines = text.render([FileResult("a.txt", [d])], RULES).splitlines()
+    assert lines[:5] == ["a.txt:1:3: 警告 G101 m\\x1b[1A", "  |", "1 | ab\\x1b[2Jcd", "  |   ^^^^^",
+                         "  = 提示：h\\x9d]52;c;x\\x07"]
+
+
+def test_colours_set_severities_apart(monkeypatch, capsys):
+    from gpalint.output.color import print_colored
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    print_colored("a.txt:1:1: 错误 T103 x\na.txt:2:1: 警告 G101 y\na.txt:3:1: 提示 G107 z\n")
+    out = capsys.readouterr().out.splitlines()
+    assert "\x1b[1;31m错误 T103" in out[0] and "\x1b[1;33m警告 G101" in out[1] and "\x1b[1;34m提示 G107" in out[2]

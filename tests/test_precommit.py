@@ -27,12 +27,18 @@ def test_manifest_is_valid_and_matches_the_right_files():
         assert hook["language"] == "python" and hook["pass_filenames"] is True
         assert "text" not in hook["types"]  # .docx and .pdf are binary
     check, fix = (re.compile(hooks[i]["files"]) for i in ("gpalint", "gpalint-fix"))
-    for name in ("a.txt", "b/c.md", "报告.docx", "d.pdf", "E.PDF"):
+    for name in ("a.txt", "b/c.md", "报告.docx", "d.pdf", "E.PDF", "网页.html", "f.HTM"):
         assert check.search(name), name
-    assert fix.search("a.txt") and fix.search("报告.docx") and not fix.search("d.pdf")
-    assert not check.search("a.docx.bak") and not check.search("a.py")
-    assert hooks["gpalint"]["entry"] == "gpalint check"
-    assert hooks["gpalint-fix"]["entry"] == "gpalint check --fix"
+    assert fix.search("a.txt") and fix.search("报告.docx") and not fix.search("d.pdf") and not fix.search("g.html")
+    assert not check.search("a.docx.bak") and not check.search("a.py") and not check.search("a.html.orig")
+    # file names come after "--": a file named -o001_report.txt stays a file name
+    assert hooks["gpalint"]["entry"] == "gpalint check --"
+    assert hooks["gpalint-fix"]["entry"] == "gpalint check --fix --"
+
+
+def test_pre_commit_puts_file_names_after_the_entry_and_its_args():
+    from pre_commit.lang_base import hook_cmd
+    assert hook_cmd("gpalint check --", ()) == ("gpalint", "check", "--")  # then xargs appends the files
 
 
 def test_ci_examples_are_valid_yaml():
@@ -41,6 +47,8 @@ def test_ci_examples_are_valid_yaml():
     steps = [s for job in gh["jobs"].values() for s in job["steps"]]
     runs = " ".join(s.get("run", "") for s in steps)
     assert "gpalint check --format sarif --output gpalint.sarif" in runs and "--format github" in runs
+    assert all(line.rstrip().endswith(" --") for line in runs.split("\n") if "gpalint check" in line)
+    assert "**.html" in gh.get("on", gh.get(True))["pull_request"]["paths"] and "'*.html'" in runs
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
     gl = yaml.safe_load((ROOT / "examples" / "gitlab-ci.yml").read_text(encoding="utf-8"))
     job = gl["gpalint"]
@@ -77,11 +85,12 @@ def _snapshot(dest: Path) -> Path:
     return dest
 
 
-def _try_repo(source: Path, workdir: Path, report: Path, name: str) -> subprocess.CompletedProcess:
+def _try_repo(source: Path, workdir: Path, report: Path, *names: str) -> subprocess.CompletedProcess:
     workdir.mkdir()
     _git("init", "-q", cwd=workdir)
-    shutil.copy(report, workdir / name)
-    _git("add", name, cwd=workdir)  # --all-files means the files git tracks
+    for name in names:
+        shutil.copy(report, workdir / name)
+    _git("add", "--", *names, cwd=workdir)  # --all-files means the files git tracks
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(source), "gpalint", "--all-files"],
                           cwd=workdir, env=_env(), capture_output=True, text=True, timeout=900)
 
@@ -97,7 +106,9 @@ def test_hook_fails_on_a_faulty_report_and_passes_on_a_clean_one(tmp_path):
     assert faulty.returncode == 1, out
     assert "- exit code: 1" in out, out  # findings, not a usage or input error (2)
     assert "Failed" in out and "2024年报告.txt" in out and "Traceback" not in out, out
-    clean = _try_repo(source, tmp_path / "clean", CLEAN, "clean-report.txt")
+    # a file named like an option: without the hook's "--" it would overwrite clean-report.txt with the output
+    clean = _try_repo(source, tmp_path / "clean", CLEAN, "clean-report.txt", "-oclean-report.txt")
     out = clean.stdout + clean.stderr
     assert clean.returncode == 0, out
     assert "Passed" in out, out
+    assert (tmp_path / "clean" / "clean-report.txt").read_bytes() == CLEAN.read_bytes()

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+import wordml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -19,6 +21,10 @@ from gpalint.document import Block, Cell
 from gpalint.model import InputError
 from gpalint.readers import docx as docx_reader
 from gpalint.readers import read
+from gpalint.readers.docx.body import soft_breaks
+from gpalint.readers.docx.numbering import Numbering
+from gpalint.readers.docx.package import Names
+from gpalint.readers.docx.styles import Styles
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -415,20 +421,25 @@ def test_damaged_pdf_never_raises_anything_else(tmp_path, edits):
 
 
 def test_numbering_prefixes_for_fixers():
-    doc, prefixes = docx_reader.read_with_numbering(FIXTURES / "numbered_headings.docx")
+    path = FIXTURES / "numbered_headings.docx"
+    body = docx_reader.walk(docx_reader.load(path.read_bytes(), str(path)))
+    prefixes = body.prefixes
     assert prefixes[3] == "一、" and prefixes[5] == "（一）"
-    by_line = {b.line: b for b in doc.blocks}
+    by_line = {b.line: b for b in body.doc.blocks}
     for line, prefix in prefixes.items():
         if line in by_line:
             assert by_line[line].text.startswith(prefix)
     assert by_line[3].text[len(prefixes[3]):] == "总体情况"  # the paragraph's own text
+    para = body.paragraphs[3]
+    assert para.editable(0, 1) and para.editable(2, 3) is None  # the number is generated, the text is typed
 
 
 def test_soft_breaks():
-    f = docx_reader._soft_breaks
+    f = soft_breaks
     assert f("一、总体\n情况") == "一、总体情况"
     assert f("Annual\nReport") == "Annual Report"
-    assert f("行政处罚\n3") == "行政处罚 3"
+    assert f("326\n条") == "326条"  # beside a CJK character: nothing (no space nobody typed)
+    assert f("行政处罚\n3") == "行政处罚3"
     assert f("规章\t0\n行政规范性文件\t0") == "规章\t0  行政规范性文件\t0"  # table recovery splits on 2+ spaces
     assert f("\n结尾。\n\n") == "结尾。"
 
@@ -446,8 +457,9 @@ def test_list_counters_follow_word():
       <w:num w:numId="3"><w:abstractNumId w:val="1"/>
         <w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
     </w:numbering>""")
-    r = docx_reader._Reader(docx_reader.W_TRANSITIONAL, "x")
-    r.load_numbering(numbering)
+    names = Names(docx_reader.W_TRANSITIONAL)
+    r = Numbering(names, Styles(names))
+    r.load(numbering)
     got = [r.number_text(n, lvl) for n, lvl in
            [("1", 0), ("1", 1), ("1", 1), ("2", 1),  # another w:num of the same list continues it
             ("1", 0), ("1", 1), ("1", 2), ("1", 2),  # a higher level restarts the lower ones
@@ -466,3 +478,107 @@ def test_styles_with_unusual_spacing_fall_back_to_a_full_parse(tmp_path):
             zout.writestr(info.filename, data)
     heads = [b.text for b in read(out).blocks if b.heading == 1]
     assert heads[0] == "一、总体情况" and len(heads) == 6
+
+
+# ---------------------------------------------------------------- Word: budgets (issue 14); hostile files built here
+def _numbered(n: int, start: str, fmt: str, text: str = "%1.") -> str:
+    numbering = (f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+                 f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
+    item = wordml.para(wordml.run("本机关主动公开政府信息。"), ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>')
+    return numbering, item * n
+
+
+def test_numbering_budget():
+    assert docx_reader.format_number(2_000_000_000, "lowerLetter") == "2000000000"  # not 77 million "a"s
+    assert docx_reader.format_number(780, "lowerLetter") == "z" * 30 and docx_reader.format_number(28, "upperLetter") == "BB"
+
+
+def test_list_starting_at_two_billion_is_cheap(tmp_path):
+    numbering, items = _numbered(3000, "2000000000", "lowerLetter")
+    path = wordml.write_docx(tmp_path / "big-number.docx", items, numbering=numbering)
+    got = wordml.run_limited("check", path, headroom_mb=300)
+    assert got["error"] is None and got["seconds"] < 30, got
+    doc = read(path)
+    numbered = [b.text for b in doc.blocks if b.text.endswith("本机关主动公开政府信息。")]
+    assert numbered[0] == "2000000000.本机关主动公开政府信息。" and numbered[-1].startswith("2000002999.")
+    print("\nhostile: list numbering from 2,000,000,000 (lowerLetter), 3000 items:", got)
+
+
+def test_generated_number_text_is_capped(tmp_path):
+    numbering, items = _numbered(2, "1", "decimal", "%1" * 5000)
+    path = wordml.write_docx(tmp_path / "long-number.docx", items, numbering=numbering)
+    doc = read(path)
+    texts = [b.text for b in doc.blocks if b.text.endswith("本机关主动公开政府信息。")]
+    assert texts and all(len(t) <= 64 + len("本机关主动公开政府信息。") for t in texts)
+
+
+def _bomb(path: Path, megabytes: int) -> Path:
+    """A .docx whose document.xml inflates to ``megabytes`` MB: one paragraph of 「政」 repeated."""
+    def document(z):
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(wordml.document_xml("<w:p><w:r><w:t>").split("<w:p>")[0].encode() + b"<w:p><w:r><w:t>")
+            chunk = "政".encode() * (1 << 18)  # 768 KB
+            for _ in range(megabytes * 4 // 3):
+                fh.write(chunk)
+            fh.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return wordml.write_docx(path, "", document=document, level=9)
+
+
+def test_xml_bomb_is_refused_by_the_absolute_cap(tmp_path):
+    path = _bomb(tmp_path / "bomb.docx", 200)
+    got = wordml.run_limited("check", path, headroom_mb=150)
+    assert path.stat().st_size < 2_000_000
+    assert got["error"].startswith("Word 文档解压后内容异常庞大") and got["seconds"] < 5, got
+    print("\nhostile: document.xml inflating to 200 MB:", path.stat().st_size, "bytes,", got)
+
+
+def test_xml_bomb_is_refused_relative_to_the_file_size(tmp_path):
+    path = _bomb(tmp_path / "small-bomb.docx", 20)  # under the absolute cap, but 1000 times the file
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputError, match="异常庞大"):
+        read(path)
+    ok = wordml.write_docx(tmp_path / "ok.docx", wordml.para(wordml.run("正文。")))
+    assert read(ok).blocks
+
+
+def test_cli_bomb_is_one_line_and_exit_2_the_others_are_checked(tmp_path):
+    import resource
+    import subprocess
+    import sys
+    _bomb(tmp_path / "bomb.docx", 40)
+    shutil.copy(corpus(SEEDS[1], "docx"), tmp_path / "report.docx")
+    limit = 2 << 30  # a regression must not take the machine down
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-m", "gpalint", "check", "--format", "json", str(tmp_path)],
+                          capture_output=True, text=True, cwd=wordml.ROOT, timeout=120, preexec_fn=cap)
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if "bomb.docx" in line]
+    assert len(errors) == 1 and "异常庞大" in errors[0]
+    assert "report.docx" in proc.stdout  # the other file was checked
+
+
+def test_walker_names_each_characters_source(tmp_path):
+    """What the fixer and a comment writer rely on: every character of a block traced to its w:t, or why not."""
+    body = (wordml.para(wordml.run("甲乙"), wordml.run("丙丁", "<w:b/>"), "<w:r><w:tab/></w:r>", wordml.run("戊"))
+            + "<w:tbl><w:tr><w:tc>" + wordml.para(wordml.run(" 单元格 ")) + wordml.para(wordml.run("第二段"))
+            + "</w:tc></w:tr></w:tbl>")
+    path = wordml.write_docx(tmp_path / "src.docx", body)
+    walked = docx_reader.walk(docx_reader.load(path.read_bytes(), str(path)))
+    para = walked.paragraphs[3]
+    assert para.text == "甲乙丙丁\t戊"
+    r1, r2 = para.runs(0, 1)[0], para.runs(2, 3)[0]
+    assert para.runs(1, 3) == [r1, r2] and para.runs(0, 2) == [r1]  # where a comment range starts and ends
+    assert [(t.text, a, b) for t, a, b in para.pieces(1, 4)] == [("甲乙", 1, 2), ("丙丁", 0, 2)]
+    assert para.editable(0, 4) is None and "制表符" in para.editable(3, 5)
+    cell = next(b for b in walked.doc.blocks if b.cell)
+    assert cell.text == "单元格 第二段"
+    first, s, e = walked.locate(cell.line, 0, 3)
+    assert first.text[s:e] == "单元格" and s == 1
+    second, s, e = walked.locate(cell.line, 4, 7)
+    assert second.text[s:e] == "第二段" and second.number == first.number + 1
+    assert walked.locate(cell.line, 2, 6) is None  # across the space that joins the cell's paragraphs
+    assert walked.cells[cell.cell] is first.element.getparent()  # the w:tc, to anchor a comment on the cell

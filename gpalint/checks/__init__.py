@@ -1,38 +1,33 @@
 """The generic check kinds. A rule file names one (``[check] kind = "…"``) and gives its parameters.
 
-Each kind is a module with ``prepare(rule) -> params`` (validate and compile the rule's parameters once per run;
-raise RuleFileError naming the key) and ``run(rule, params, report) -> Iterable[Diagnostic]``.
+Each kind is a module with a parameters class (``Params``), ``prepare(rule) -> Params`` (read and validate the
+rule's [check] table once per run, raising RuleFileError naming the file and key), ``run(rule, params, context)``
+yielding Diagnostics, and ``KIND``, the base.CheckKind that ties them together with the kind's message fields.
 """
 from __future__ import annotations
 
-from . import (
-               compare,
-               date_range,
-               outline,
-               pattern,
-               reader_notes,
-               required_text,
-               sequence,
-               signing_date,
-               substitution,
-               table,
-               table_sum,
-               template_year,
-               unused_suppression,
-)
+from typing import Any
 
-KINDS = {
-    "outline": outline,
-    "table": table,
-    "table-sum": table_sum,
-    "required-text": required_text,
-    "pattern": pattern,
-    "date-range": date_range,
-    "compare": compare,
-    "substitution": substitution,
-    "sequence": sequence,
-    "signing-date": signing_date,
-    "reader-notes": reader_notes,
-    "template-year": template_year,
-    "unused-suppression": unused_suppression,  # run by the engine after the others (see gpalint/suppress.py)
-}
+from . import (
+    compare,
+    date_range,
+    outline,
+    paired_marks,
+    pattern,
+    reader_notes,
+    required_text,
+    sequence,
+    signing_date,
+    substitution,
+    table,
+    table_sum,
+    template_year,
+    unused_suppression,
+)
+from .base import CheckKind
+
+KINDS: dict[str, CheckKind[Any]] = {kind.name: kind for kind in (
+    outline.KIND, table.KIND, table_sum.KIND, required_text.KIND, pattern.KIND, date_range.KIND, compare.KIND,
+    substitution.KIND, paired_marks.KIND, sequence.KIND, signing_date.KIND, reader_notes.KIND, template_year.KIND,
+    unused_suppression.KIND,  # run by the engine after the others (see gpalint/suppress.py)
+)}

@@ -1,28 +1,341 @@
-"""What the check kinds share: making a diagnostic from a rule, and the scopes a rule can look at."""
+"""What the check kinds share: the kind interface, reading a rule's [check] table into a typed parameters object,
+rule patterns with a time budget, message templates checked at load, the per-report context, and scopes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import string
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+from ..cjk import expand_han
 from ..document import Block
-from ..model import Diagnostic, Fix, Location
+from ..model import Diagnostic, Fix, Location, PatternTimeout
 from ..report import Report
-from ..rules import Rule
-from ..tomlfile import RuleFileError
+from ..rules import FAMILIES, Rule
+from ..tomlfile import RuleFileError, require
 
-SCOPES = ("document", "title", "body") + tuple(f"section:{k}" for k in "一二三四五六")
+P = TypeVar("P")
+T = TypeVar("T")
+SCOPES = ("document", "title", "body")  # and "section:<key>", a section of the templates in use (check_sections)
+PATTERN_BUDGET = 1.0  # seconds one search of a user's pattern may take; a real report's lines need microseconds
 
 
-class _Fields(dict):
-    def __missing__(self, key):  # a message may name a field a particular finding lacks
+# ── the kind interface ───────────────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True, slots=True)
+class CheckKind(Generic[P]):
+    """A generic check kind: ``prepare`` reads and validates a rule's [check] table into the kind's parameters
+    (raising RuleFileError naming the file and key), ``run`` finds what the rule reports in one report, ``fields``
+    names the message fields its findings fill (for checking the rule's templates at load), ``pattern_groups``
+    the parameters' named groups when they are fields too.
+
+    ``builtin``: the kind serves one built-in rule (its logic is not a reusable pattern a rule file can aim at
+    something else), so the docs list it apart from the generic kinds."""
+
+    name: str
+    prepare: Callable[[Rule], P]
+    run: Callable[[Rule, P, Context], Iterable[Diagnostic]]
+    fields: tuple[str, ...]
+    summary: str
+    builtin: bool = False
+    pattern_groups: Callable[[P], Collection[str]] | None = None  # the named groups, fields too (pattern kinds)
+
+    def compile(self, rule: Rule) -> Check[P]:
+        params = self.prepare(rule)
+        groups = self.pattern_groups(params) if self.pattern_groups is not None else ()
+        check_templates(rule, {*self.fields, *groups})
+        return Check(rule, self, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Check(Generic[P]):
+    """A rule bound to its kind and its prepared parameters: what the engine runs on each report."""
+
+    rule: Rule
+    kind: CheckKind[P]
+    params: P
+
+    def run(self, context: Context) -> Iterable[Diagnostic]:
+        return self.kind.run(self.rule, self.params, context)
+
+
+# ── reading the [check] table ────────────────────────────────────────────────────────────────────────────────────
+
+class CheckTable:
+    """A rule's [check] table, read key by key into typed values; every error names the rule file and the key, and a
+    key no reader asked for is an error too (a misspelt key must not be silently ignored)."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.file = rule.path or rule.code
+        self.data = rule.params
+        self.read: set[str] = set()
+
+    def error(self, key: str, problem: str) -> RuleFileError:
+        return RuleFileError(self.file, f"check.{key}", problem)
+
+    def _get(self, key: str) -> Any:
+        self.read.add(key)
+        return self.data.get(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def value(self, key: str, kind: type[T], default: T | None = None) -> T:
+        """The value of ``key``, of type ``kind``; ``default`` when absent, which ``None`` makes required."""
+        self.read.add(key)
+        return require(self.data, key, kind, self.file, "check.", default)
+
+    def optional(self, key: str, kind: type[T]) -> T | None:
+        return self.value(key, kind) if self.has(key) else self._get(key)
+
+    def number(self, key: str, default: float | None = None) -> float | None:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise self.error(key, "应为一个数")
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.value(key, str, default)
+        if value not in choices:
+            raise self.error(key, f"只能是：{'、'.join(choices)}")
+        return value
+
+    def strings(self, key: str, default: list[str] | None = None) -> list[str]:
+        value = self.value(key, list, default)
+        if not all(isinstance(v, str) for v in value):
+            raise self.error(key, "应为字符串列表")
+        return list(value)
+
+    def scope(self, key: str = "scope", default: str = "document") -> str:
+        return check_scope(self, key, self.value(key, str, default))
+
+    def pattern(self, key: str, value: str | None = None) -> TextPattern:
+        """A regular expression: ``key``'s value, or ``value`` read from inside it (e.g. left.pattern)."""
+        return compile_pattern(self, key, self.value(key, str) if value is None else value)
+
+    def replacement(self, key: str, pattern: TextPattern) -> str | None:
+        """An optional replacement template (\\g<name>) for ``pattern``, dry-run now."""
+        template = self.optional(key, str)
+        return None if template is None else check_replacement(self, key, pattern, template)
+
+    def optional_pattern(self, key: str) -> TextPattern | None:
+        text = self.value(key, str, "")
+        return self.pattern(key, text) if text else None
+
+    def done(self) -> None:
+        """After the kind has read its parameters: every other key is a mistake."""
+        unknown = sorted(set(self.data) - self.read)
+        if unknown:
+            raise self.error(unknown[0], f"不是检查类型「{self.rule.kind}」的参数；可用的参数："
+                                         f"{'、'.join(sorted(self.read)) or '（无）'}")
+
+
+def check_scope(table: CheckTable, key: str, scope: str) -> str:
+    if scope not in SCOPES and not (scope.startswith("section:") and scope != "section:"):
+        raise table.error(key, f"只能是：{'、'.join(SCOPES)} 或 section:章节序号（如 section:一）")
+    return scope
+
+
+def check_sections(rule: Rule, keys: tuple[str, ...], value: object = None, where: str = "check") -> None:
+    """Every section a rule's parameters name (``scope = "section:七"``, at any depth) is one of ``keys``, the
+    sections of the templates in use."""
+    value = rule.params if value is None else value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        at = f"{where}.{k}" if isinstance(k, str) else f"{where}[{k}]"
+        if isinstance(v, str) and v.startswith("section:") and v.removeprefix("section:") not in keys:
+            raise RuleFileError(rule.path or "<rule>", at,
+                                f"模板中没有章节「{v.removeprefix('section:')}」；章节为：{'、'.join(keys)}")
+        check_sections(rule, keys, v, at)
+
+
+def no_params(rule: Rule) -> None:
+    CheckTable(rule).done()
+
+
+# ── patterns ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+class TextPattern(Protocol):
+    """What the check kinds use of a compiled pattern (re.Pattern, or a user's pattern with a time budget)."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def groupindex(self) -> Mapping[str, int]: ...
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]: ...
+
+    def search(self, string: str) -> re.Match[str] | None: ...
+
+
+class TimedPattern:
+    """A pattern from a user's rule file, compiled with the ``regex`` module: every search stops after
+    PATTERN_BUDGET seconds (a backtracking pattern such as ``^(\\p{Han}+)+$`` must not hang the whole run), and the
+    file being checked then gets one line naming the rule and its file."""
+
+    __slots__ = ("_compiled", "_key", "_rule")
+
+    def __init__(self, compiled: Any, rule: Rule, key: str):
+        self._compiled, self._rule, self._key = compiled, rule, key
+
+    @property
+    def pattern(self) -> str:
+        return cast(str, self._compiled.pattern)
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return cast("Mapping[str, int]", self._compiled.groupindex)
+
+    def _timeout(self) -> PatternTimeout:
+        return PatternTimeout(f"规则 {self._rule.code} 的正则表达式 check.{self._key} 在 {PATTERN_BUDGET:g} 秒内没有完成匹配，"
+                              f"已停止检查此文件：请改写该规则，避免嵌套的重复（如 (…+)+）（{self._rule.path}）")
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        # regex's Match offers the methods of re.Match the kinds use (group, span, start, end, groupdict, expand)
+        try:
+            yield from self._compiled.finditer(string, timeout=PATTERN_BUDGET)
+        except TimeoutError:
+            raise self._timeout() from None
+
+    def search(self, string: str) -> re.Match[str] | None:
+        try:
+            return cast("re.Match[str] | None", self._compiled.search(string, timeout=PATTERN_BUDGET))
+        except TimeoutError:
+            raise self._timeout() from None
+
+    def empty_match(self) -> Any:
+        """A match in which no group took part, for dry-running replacement templates."""
+        import regex
+        return regex.compile(f"(?:{self._compiled.pattern})|", self._compiled.flags).match("")
+
+
+def compile_pattern(table: CheckTable, key: str, value: str) -> TextPattern:
+    """A rule's regular expression, with \\p{Han}. Built-in rules use ``re`` (their patterns are tested against
+    backtracking inputs, tests/test_rule_safety.py); a user's rules get the ``regex`` module's time budget."""
+    rule = table.rule
+    if rule.family in FAMILIES:
+        try:
+            return re.compile(expand_han(value))
+        except re.error as exc:
+            raise table.error(key, f"正则表达式有误：{exc}") from None
+    import regex  # only for users' rules: gpalint's own start-up does not pay for it
+    try:
+        return TimedPattern(regex.compile(expand_han(value)), rule, key)
+    except (regex.error, re.error) as exc:
+        raise table.error(key, f"正则表达式有误：{exc}") from None
+
+
+def check_replacement(table: CheckTable, key: str, pattern: TextPattern, template: str) -> str:
+    """Dry-run a replacement template (\\g<name>) against the pattern's groups at load, so a bad one is a rule-file
+    error, not an exception on every report."""
+    try:
+        if isinstance(pattern, TimedPattern):
+            pattern.empty_match().expand(template)
+        else:
+            cast("re.Pattern[str]", pattern).sub(template, "")  # re compiles the template before matching
+    except Exception as exc:  # re.error, IndexError (unknown group), regex.error
+        raise table.error(key, f"替换模板有误：{exc}") from None
+    return template
+
+
+# ── message templates ────────────────────────────────────────────────────────────────────────────────────────────
+
+TEMPLATE_KEYS = ("message", "hint", "fix_message")
+
+
+def template_problem(template: str, fields: Collection[str]) -> str | None:
+    """Why ``template`` is not a message template of these fields: only {field} is allowed — no format spec,
+    conversion, index or attribute (``{found:>1000000000}`` would eat memory on every finding)."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"不是有效的消息模板（{exc}）；字面的花括号写成 {{{{ 和 }}}}"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion:
+            return f"「{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}」不能带格式说明或转换，只能写 {{字段名}}"
+        if name not in fields:
+            return f"没有字段「{{{name}}}」；可用的字段：{'、'.join('{' + f + '}' for f in sorted(fields)) or '（无）'}"
+    return None
+
+
+def check_templates(rule: Rule, fields: Collection[str]) -> None:
+    for key, template in (("message", rule.message), ("hint", rule.hint), ("fix_message", rule.fix_message)):
+        problem = template_problem(template, fields) if template else None
+        if problem:
+            raise RuleFileError(rule.path or rule.code, key, problem)
+
+
+class Fields(dict):
+    """A finding's message fields. A field a particular finding lacks (an optional group that did not take part)
+    stays as written, {name}: the template was checked at load, so nothing else can go wrong when it is filled."""
+
+    def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None = None, **fields) -> Diagnostic:
-    fields = _Fields(fields)
-    message = rule.message.format_map(fields)
-    hint = rule.hint.format_map(fields) if rule.hint else None
-    found = _block_at(report, location)
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    return template.format_map(fields if isinstance(fields, Fields) else Fields(fields))
+
+
+# ── the per-report context ───────────────────────────────────────────────────────────────────────────────────────
+
+class Context:
+    """One report being checked, and what several kinds look up in it, computed once on first use: a report can
+    have thousands of findings, and a dozen G rules read the same text blocks."""
+
+    __slots__ = ("_blocks_by_line", "_text_blocks", "report")
+
+    def __init__(self, report: Report):
+        self.report = report
+        self._blocks_by_line: dict[tuple[int | None, int], list[Block]] | None = None
+        self._text_blocks: dict[tuple[str, bool], list[tuple[int, Block]]] = {}
+
+    def blocks_on(self, page: int | None, line: int) -> list[Block]:
+        """The blocks with a part on source line ``line`` (of ``page``)."""
+        if self._blocks_by_line is None:
+            index: dict[tuple[int | None, int], list[Block]] = {}
+            for b in self.report.blocks:
+                for line_no in (b.line, *(brk[1] for brk in b.breaks)):
+                    index.setdefault((b.page, line_no), []).append(b)
+            self._blocks_by_line = index
+        return self._blocks_by_line.get((page, line), [])
+
+    def text_blocks(self, scope: str, skip_tables: bool) -> list[tuple[int, Block]]:
+        """The blocks of ``scope``, without the tables when ``skip_tables``: table cells, table-like lines (tabs, two
+        or more ``|``) and the sections holding the template's tables (reports pasted from web pages glue table
+        cells into lines where single spaces separate the numbers)."""
+        key = (scope, skip_tables)
+        cached = self._text_blocks.get(key)
+        if cached is None:
+            report = self.report
+            skip: set[int] = set()
+            if skip_tables:
+                skip = {i for spec in report.template.tables.values() for i in report.outline.section_blocks(spec.key)}
+            cached = self._text_blocks[key] = [
+                (i, block) for i, block in scope_blocks(report, scope, with_cells=not skip_tables)
+                if not (skip_tables and (i in skip or "\t" in block.text or block.text.count("|") >= 2))]
+        return cached
+
+
+# ── making a diagnostic ──────────────────────────────────────────────────────────────────────────────────────────
+
+def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None = None,
+               **fields: object) -> Diagnostic:
+    filled = Fields(fields)
+    report = context.report
+    message = fill(rule.message, filled)
+    hint = fill(rule.hint, filled) if rule.hint else None
+    found = _block_at(context, location)
+    if fix is not None and any((b := _block_at(context, e.location)) is not None and b[0].rendered
+                               for e in fix.edits):
+        fix = None  # the text there is rendered from markup (Block.rendered): an edit could not be placed back safely
     source = None
     if found is not None:
         block, (column, text) = found
@@ -32,15 +345,9 @@ def diagnostic(rule: Rule, report: Report, location: Location, fix: Fix | None =
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source)
 
 
-def _block_at(report: Report, location: Location):
+def _block_at(context: Context, location: Location) -> tuple[Block, tuple[int, str]] | None:
     """The block holding the location, and (column, text) of its part on the location's source line."""
-    index = report.cache.get("blocks by line")
-    if index is None:  # built once per report: a report can have thousands of findings
-        index = report.cache["blocks by line"] = {}
-        for b in report.doc.blocks:
-            for line in (b.line, *(brk[1] for brk in b.breaks)):
-                index.setdefault((b.page, line), []).append(b)
-    for b in index.get((location.page, location.line), ()):
+    for b in context.blocks_on(location.page, location.line):
         seg = b.segment(location.line)
         if seg is not None and seg[0] <= location.column <= seg[0] + len(seg[1]):
             return b, seg
@@ -52,50 +359,69 @@ def _quote(text: str, width: int = 16) -> str:
     return f"「{text[:width]}…」" if len(text) > width else f"「{text}」"
 
 
-def param(rule: Rule, key: str, kind, default=None, choices=None):
-    value = rule.params.get(key, default)
-    if value is None:
-        raise RuleFileError(rule.path, f"check.{key}", "缺少必填项")
-    if not isinstance(value, kind):
-        raise RuleFileError(rule.path, f"check.{key}", f"类型应为 {getattr(kind, '__name__', kind)}")
-    if choices is not None and value not in choices:
-        raise RuleFileError(rule.path, f"check.{key}", f"只能是：{'、'.join(map(str, choices))}")
-    return value
+# ── preconditions ────────────────────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
+    scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell
+    (``when_cell`` = "表/行/列") above a value (``when_above``, default 0) or equal to one (``when_equals``)."""
+
+    min_year: int = 0
+    max_year: int = 9999
+    when: TextPattern | None = None
+    unless: TextPattern | None = None
+    when_cell: tuple[str, str, str] | None = None
+    when_above: float = 0
+    when_equals: float | None = None
+
+    @classmethod
+    def read(cls, table: CheckTable) -> Conditions:
+        cell = table.value("when_cell", str, "")
+        parts = cell.split("/")
+        if cell and len(parts) != 3:
+            raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
+        return cls(min_year=table.value("min_year", int, 0), max_year=table.value("max_year", int, 9999),
+                   when=table.optional_pattern("when"), unless=table.optional_pattern("unless"),
+                   when_cell=(parts[0], parts[1], parts[2]) if cell else None,
+                   when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"))
+
+    @property
+    def needs_text(self) -> bool:
+        return self.when is not None or self.unless is not None
+
+    def applies(self, report: Report, scope_text: str | None = None) -> bool:
+        year = report.year
+        if year is not None and not self.min_year <= year <= self.max_year:
+            return False
+        if self.when is not None and not (scope_text and _says(self.when, scope_text)):
+            return False
+        if self.unless is not None and scope_text and _says(self.unless, scope_text):
+            return False
+        if self.when_cell is not None:
+            table, row, col = self.when_cell
+            t = report.tables.get(table)
+            value = t.value(row, col) if t is not None and t.found else None
+            if value is None:
+                return False
+            if self.when_equals is not None:
+                if value != self.when_equals:
+                    return False
+            elif value <= self.when_above:
+                return False
+        return True
 
 
-# \p{Han} in rule patterns, as in Vale and Perl: a Chinese character. Python's re has no \p{…}, and a class with the
-# whole CJK range costs ~1 ms to compile (sre builds a 64K-entry map), which dominated start-up with a few dozen
-# rules. A word character that is not a digit, "_" or an ASCII letter is a category test, compiled at once; it also
-# admits other scripts' letters (kana, Cyrillic…), which do not occur in these reports.
-HAN = r"[^\W\d_A-Za-z]"
-_CLASS = re.compile(r"\[(?:\\.|[^\]\\])*\]")
+def _says(pattern: TextPattern, text: str) -> bool:
+    return pattern.search(text) is not None or pattern.search("".join(text.split())) is not None
 
 
-def expand_han(pattern: str) -> str:
-    r"""\p{Han} → HAN; a class holding it, [\p{Han}，。], becomes (?:HAN|[，。])."""
-    def in_class(m: re.Match) -> str:
-        cls = m.group(0)
-        if "\\p{Han}" not in cls:
-            return cls
-        if cls.startswith("[^"):
-            raise re.error("\\p{Han} 不能用在取反的字符类 [^…] 中")
-        rest = cls.replace("\\p{Han}", "")
-        return f"(?:{HAN}|{rest})" if rest != "[]" else HAN
-    if "\\p{Han}" not in pattern:
-        return pattern
-    return _CLASS.sub(in_class, pattern).replace("\\p{Han}", HAN)
-
-
-def regex(rule: Rule, key: str, value: str) -> re.Pattern:
-    try:
-        return re.compile(expand_han(value))
-    except re.error as exc:
-        raise RuleFileError(rule.path, f"check.{key}", f"正则表达式有误：{exc}") from None
-
+# ── scopes ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
 def scope_blocks(report: Report, scope: str, with_cells: bool = False) -> Iterator[tuple[int, Block]]:
     """The blocks a rule looks at: the whole document, the title, the body after it, or one section."""
-    blocks = report.doc.blocks
+    blocks = report.blocks
+    indices: Iterable[int]
     if scope == "document":
         indices = range(len(blocks))
     elif scope == "title":
@@ -116,59 +442,11 @@ def scope_anchor(report: Report, scope: str) -> Location:
     if scope.startswith("section:"):
         s = report.outline.sections.get(scope.split(":", 1)[1])
         if s:
-            return report.doc.blocks[s.heading.index].location()
+            return report.blocks[s.heading.index].location()
     t = report.outline.title
     if t:
-        return report.doc.blocks[t.index].location()
-    return report.doc.blocks[0].location() if report.doc.blocks else Location(1)
-
-
-def check_scope(rule: Rule, scope: str) -> str:
-    if scope not in SCOPES:
-        raise RuleFileError(rule.path, "check.scope", f"只能是：{'、'.join(SCOPES)}")
-    return scope
-
-
-def conditions(rule: Rule) -> dict:
-    """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
-    scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell above a value (``when_cell`` =
-    "表/行/列", ``when_above``, default 0) or equal to one (``when_equals``)."""
-    cell = param(rule, "when_cell", str, "")
-    if cell and len(cell.split("/")) != 3:
-        raise RuleFileError(rule.path, "check.when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
-    when = param(rule, "when", str, "")
-    unless = param(rule, "unless", str, "")
-    equals = rule.params.get("when_equals")
-    if equals is not None and not isinstance(equals, (int, float)):
-        raise RuleFileError(rule.path, "check.when_equals", "应为一个数")
-    return {"min_year": param(rule, "min_year", int, 0), "max_year": param(rule, "max_year", int, 9999),
-            "when": regex(rule, "when", when) if when else None, "when_cell": cell,
-            "unless": regex(rule, "unless", unless) if unless else None,
-            "when_above": param(rule, "when_above", (int, float), 0), "when_equals": equals}
-
-
-def applies(report: Report, cond: dict, scope_text: str | None = None) -> bool:
-    year = report.year
-    if year is not None and not cond["min_year"] <= year <= cond["max_year"]:
-        return False
-    if cond["when"] is not None and not (scope_text and (cond["when"].search(scope_text)
-                                                         or cond["when"].search("".join(scope_text.split())))):
-        return False
-    if cond["unless"] is not None and scope_text and (cond["unless"].search(scope_text)
-                                                     or cond["unless"].search("".join(scope_text.split()))):
-        return False
-    if cond["when_cell"]:
-        table, row, col = cond["when_cell"].split("/")
-        t = report.tables.get(table)
-        value = t.value(row, col) if t is not None and t.found else None
-        if value is None:
-            return False
-        if cond["when_equals"] is not None:
-            if value != cond["when_equals"]:
-                return False
-        elif value <= cond["when_above"]:
-            return False
-    return True
+        return report.blocks[t.index].location()
+    return report.blocks[0].location() if report.blocks else Location(1)
 
 
 def scope_text(report: Report, scope: str) -> str:

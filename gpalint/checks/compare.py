@@ -6,63 +6,112 @@ Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.repo
 "cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
 compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
-``left``; the preconditions of base.conditions apply (``unless`` is matched against the whole document).
-Message fields: {left}, {right}, {left_text} (the matched words).
+``left``; the preconditions of base.Conditions apply (``unless`` is matched against the whole document).
+Message fields: {left}, {right}, {left_text} (the matched words), {right_text}.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ..tomlfile import RuleFileError
-from .base import applies, check_scope, conditions, diagnostic, regex, scope_blocks, scope_text
+from ..model import Diagnostic, Location
+from ..report import Report
+from ..rules import Rule
+from .base import (
+    CheckKind,
+    CheckTable,
+    Conditions,
+    Context,
+    TextPattern,
+    check_scope,
+    diagnostic,
+    scope_blocks,
+    scope_text,
+)
+from .signing_date import find_signature
 
 
-def _source(rule, key):
-    value = rule.params.get(key)
-    if isinstance(value, str) and (value in ("title.year", "signature.report-year") or value.startswith("cell:")):
-        if value.startswith("cell:") and len(value[5:].split("/")) != 3:
-            raise RuleFileError(rule.path, f"check.{key}", "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
-        return value
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """cell:表/行/列 — a table cell, or the sum of several columns of one row (列1+列2)."""
+
+    table: str
+    row: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """{scope, pattern, mode}: the numbers the text states (group n)."""
+
+    scope: str
+    pattern: TextPattern
+    mode: str  # "each" | "most-common"
+
+
+Source = str | Cell | Mentions  # str: "title.year" or "signature.report-year"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    left: Source
+    right: Source
+    conditions: Conditions
+
+
+def _source(table: CheckTable, key: str) -> Source:
+    value = table.value(key, object)
+    if value in ("title.year", "signature.report-year"):
+        return str(value)
+    if isinstance(value, str) and value.startswith("cell:"):
+        parts = value[5:].split("/")
+        if len(parts) != 3:
+            raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
+        return Cell(parts[0], parts[1], tuple(parts[2].split("+")))
     if isinstance(value, dict) and "pattern" in value:
-        p = regex(rule, f"{key}.pattern", value["pattern"])
+        unknown = sorted(set(value) - {"scope", "pattern", "mode"})
+        if unknown:
+            raise table.error(f"{key}.{unknown[0]}", "只能写 scope、pattern、mode")
+        p = table.pattern(f"{key}.pattern", value["pattern"])
         if "n" not in p.groupindex:
-            raise RuleFileError(rule.path, f"check.{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
+            raise table.error(f"{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
         mode = value.get("mode", "each")
         if mode not in ("each", "most-common"):
-            raise RuleFileError(rule.path, f"check.{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
-        return (check_scope(rule, value.get("scope", "document")), p, mode)
-    raise RuleFileError(rule.path, f"check.{key}", "应为 \"title.year\"、\"cell:表/行/列\" 或 {scope, pattern}")
+            raise table.error(f"{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
+        return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode)
+    raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
-def prepare(rule):
-    return {"left": _source(rule, "left"), "right": _source(rule, "right"), "if": conditions(rule)}
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    params = Params(_source(table, "left"), _source(table, "right"), Conditions.read(table))
+    table.done()
+    return params
 
 
-def _values(report, source):
+def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, str]]:
     """(number, location, matched text) for each occurrence of the source."""
     if source == "title.year":
         t = report.outline.title
         if t and t.year:
-            yield t.year, report.doc.blocks[t.index].location(t.start, t.start + 4), str(t.year)
+            yield t.year, report.blocks[t.index].location(t.start, t.start + 4), str(t.year)
     elif source == "signature.report-year":  # a report signed in the first half of a year reports on the year before
-        from .signing_date import find_signature
-        found = find_signature(report)
-        if found is not None and found[1][1] <= 6:
-            block = report.doc.blocks[found[0]]
-            yield found[1][0] - 1, block.location(), block.text.strip()
-    elif isinstance(source, str):  # cell:表/行/列, where 列 may be 列1+列2 (a sum of cells)
-        table, row, cols = source[5:].split("/")
-        tab = report.tables.get(table)
+        signature = find_signature(report)
+        if signature is not None and signature[1][1] <= 6:
+            block = report.blocks[signature[0]]
+            yield signature[1][0] - 1, block.location(), block.text.strip()
+    elif isinstance(source, Cell):
+        tab = report.tables.get(source.table)
         if tab and tab.found:
-            values = [tab.value(row, c) for c in cols.split("+")]
+            values = [tab.value(source.row, c) for c in source.columns]
             if all(v is not None for v in values):
-                total = sum(values)
-                yield total, tab.cells[(row, cols.split("+")[0])].location, str(total)
-    else:
-        scope, pattern, mode = source
+                total = sum(v for v in values if v is not None)
+                yield total, tab.cells[(source.row, source.columns[0])].location, str(total)
+    elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
-                 for _, block in scope_blocks(report, scope) for m in pattern.finditer(block.text)]
-        if mode == "each":
+                 for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)]
+        if source.mode == "each":
             yield from found
         elif found:
             counts = Counter(v for v, _, _ in found)
@@ -71,14 +120,18 @@ def _values(report, source):
                 yield next(f for f in found if f[0] == top)
 
 
-def run(rule, params, report):
-    cond = params["if"]
-    if not applies(report, cond, scope_text(report, "document") if cond["when"] or cond["unless"] else None):
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report, cond = context.report, params.conditions
+    if not cond.applies(report, scope_text(report, "document") if cond.needs_text else None):
         return
-    rights = list(_values(report, params["right"]))
+    rights = list(_values(report, params.right))
     if not rights:
         return
     right = rights[0][0]
-    for value, loc, text in _values(report, params["left"]):
+    for value, loc, text in _values(report, params.left):
         if value != right:
-            yield diagnostic(rule, report, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
+            yield diagnostic(rule, context, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
+
+
+KIND = CheckKind("compare", prepare, run, ("left", "right", "left_text", "right_text"),
+                 "两个数须一致：正文中的数、表格单元格、标题年度、落款年度")

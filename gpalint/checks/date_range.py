@@ -6,27 +6,50 @@ Message fields: {found} (the statement's dates), {year} (the report year), {star
 """
 from __future__ import annotations
 
-from .base import check_scope, diagnostic, param, regex, scope_blocks
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Diagnostic
+from ..rules import Rule
+from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, scope_blocks
+
+GROUPS = ("y1", "m1", "d1", "m2", "d2")
 
 
-def prepare(rule):
-    return {"pattern": regex(rule, "pattern", param(rule, "pattern", str)),
-            "aspect": param(rule, "aspect", str, choices=("year", "span")),
-            "scope": check_scope(rule, param(rule, "scope", str, "document"))}
+@dataclass(frozen=True, slots=True)
+class Params:
+    pattern: TextPattern
+    aspect: str
+    scope: str
 
 
-def run(rule, params, report):
-    for _, block in scope_blocks(report, params["scope"]):
-        for m in params["pattern"].finditer(block.text):
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    params = Params(table.pattern("pattern"), table.choice("aspect", ("year", "span")), table.scope())
+    missing = [g for g in GROUPS if g not in params.pattern.groupindex]
+    if missing:
+        raise table.error("pattern", f"应含命名分组 {'、'.join(f'(?P<{g}>…)' for g in missing)}（起止年、月、日）")
+    table.done()
+    return params
+
+
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report = context.report
+    for _, block in scope_blocks(report, params.scope):
+        for m in params.pattern.finditer(block.text):
             g = m.groupdict()
             y1, y2 = int(g["y1"]), int(g["y2"]) if g.get("y2") else int(g["y1"])
             start, end = (int(g["m1"]), int(g["d1"])), (int(g["m2"]), int(g["d2"]))
             loc = block.location(m.start("y1"), m.end())
             found = block.text[m.start("y1"):m.end()]
-            if params["aspect"] == "year":
+            if params.aspect == "year":
                 year = report.year
                 if y1 != y2 or (year is not None and y1 != year):
-                    yield diagnostic(rule, report, loc, found=found, year=year or y1, start=y1, end=y2)
+                    yield diagnostic(rule, context, loc, found=found, year=year or y1, start=y1, end=y2)
             elif start != (1, 1) or end != (12, 31):
-                yield diagnostic(rule, report, loc, found=found, year=y1,
+                yield diagnostic(rule, context, loc, found=found, year=y1,
                                  start=f"{start[0]}月{start[1]}日", end=f"{end[0]}月{end[1]}日")
+
+
+KIND = CheckKind("date-range", prepare, run, ("found", "year", "start", "end"),
+                 "统计期限的说明：起止年份、起止日期")

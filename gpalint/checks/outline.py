@@ -5,18 +5,32 @@ Message fields: {key} {title} {expected} (the template heading), {found} (as wri
 """
 from __future__ import annotations
 
-from ..model import Edit, Fix, Location
-from .base import diagnostic, param
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Diagnostic, Edit, Fix, Location
+from ..report.outline import Heading
+from ..rules import Rule
+from .base import CheckKind, CheckTable, Context, diagnostic
 
 ASPECTS = ("missing", "order", "duplicate", "numbering", "wording")
 
 
-def prepare(rule):
-    return {"aspect": param(rule, "aspect", str, choices=ASPECTS)}
+@dataclass(frozen=True, slots=True)
+class Params:
+    aspect: str
 
 
-def run(rule, params, report):
-    aspect, outline, blocks = params["aspect"], report.outline, report.doc.blocks
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    params = Params(table.choice("aspect", ASPECTS))
+    table.done()
+    return params
+
+
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report = context.report
+    aspect, outline, blocks = params.aspect, report.outline, report.blocks
     order = [s.key for s in report.template.sections]
     if aspect == "missing":
         for spec in report.template.sections:
@@ -25,14 +39,14 @@ def run(rule, params, report):
             later = [h for h in outline.headings if order.index(h.spec.key) > order.index(spec.key)]
             loc = blocks[later[0].index].location() if later else (
                 blocks[-1].location() if blocks else Location(1))
-            yield diagnostic(rule, report, loc, key=spec.key, title=spec.title, expected=spec.heading)
+            yield diagnostic(rule, context, loc, key=spec.key, title=spec.title, expected=spec.heading)
     elif aspect == "order":
         highest = None
         for h in outline.headings:
             if outline.sections[h.spec.key].heading is not h:
                 continue  # a duplicate; reported by its own rule
             if highest is not None and order.index(h.spec.key) < order.index(highest.spec.key):
-                yield diagnostic(rule, report, blocks[h.index].location(), key=h.spec.key,
+                yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key,
                                  found=_written(h), expected=h.spec.heading, previous=_written(highest))
             elif highest is None or order.index(h.spec.key) > order.index(highest.spec.key):
                 highest = h
@@ -40,8 +54,9 @@ def run(rule, params, report):
         for h in outline.headings:
             first = outline.sections[h.spec.key].heading
             if first is not h:
-                yield diagnostic(rule, report, blocks[h.index].location(), key=h.spec.key, found=_written(h),
-                                 expected=h.spec.heading, previous=f"第 {blocks[first.index].line} 行")
+                yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key, found=_written(h),
+                                 expected=h.spec.heading,
+                                 previous=blocks[first.index].location().where(report.doc.path, words=True))
     elif aspect == "numbering":
         for h in outline.headings:
             expected = f"{h.spec.key}、"
@@ -54,7 +69,7 @@ def run(rule, params, report):
             fix = None
             if rule.fix and end >= start:
                 fix = Fix(rule.fix, f"改为「{expected}」", (Edit(loc, expected),))
-            yield diagnostic(rule, report, loc, fix, key=h.spec.key, found=h.numbering or "（无编号）",
+            yield diagnostic(rule, context, loc, fix, key=h.spec.key, found=h.numbering or "（无编号）",
                              expected=expected, title=h.spec.title)
     elif aspect == "wording":
         for h in outline.headings:
@@ -64,9 +79,13 @@ def run(rule, params, report):
             start = b.text.find(h.title)
             loc = b.location(max(start, 0), max(start, 0) + len(h.title))
             fix = Fix(rule.fix, f"改为「{h.spec.title}」", (Edit(loc, h.spec.title),)) if rule.fix else None
-            yield diagnostic(rule, report, loc, fix, key=h.spec.key, found=h.title, expected=h.spec.title,
+            yield diagnostic(rule, context, loc, fix, key=h.spec.key, found=h.title, expected=h.spec.title,
                              title=h.spec.title)
 
 
-def _written(h) -> str:
+def _written(h: Heading) -> str:
     return f"{h.numbering}{h.title}"
+
+
+KIND = CheckKind("outline", prepare, run, ("key", "title", "expected", "found", "previous"),
+                 "六个部分：缺少、次序、重复、编号、措辞")

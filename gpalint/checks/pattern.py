@@ -2,40 +2,72 @@
 
 Parameters: ``pattern`` (regular expression; named groups become message fields), ``replace`` (optional,
 ``re`` template: \\g<name>), ``scope`` (default body), ``skip_tables`` (default true: leave table cells and
-tab-separated table lines alone), and the preconditions of base.conditions (min_year, max_year, when, when_cell).
+tab-separated table lines alone), and the preconditions of base.Conditions (min_year, max_year, when, when_cell).
 Message fields: {found}, {replacement}, and the pattern's named groups.
 """
 from __future__ import annotations
 
-from ..model import Edit, Fix
-from .base import applies, check_scope, conditions, diagnostic, param, regex, scope_blocks, scope_text
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from ..model import Diagnostic, Edit, Fix
+from ..rules import Rule
+from .base import (
+    CheckKind,
+    CheckTable,
+    Conditions,
+    Context,
+    TextPattern,
+    diagnostic,
+    fill,
+    scope_blocks,
+    scope_text,
+)
 
 
-def prepare(rule):
-    return {"pattern": regex(rule, "pattern", param(rule, "pattern", str)),
-            "replace": rule.params.get("replace"),
-            "scope": check_scope(rule, param(rule, "scope", str, "body")),
-            "skip_tables": param(rule, "skip_tables", bool, True), "if": conditions(rule)}
+@dataclass(frozen=True, slots=True)
+class Params:
+    pattern: TextPattern
+    replace: str | None
+    scope: str
+    skip_tables: bool
+    conditions: Conditions
 
 
-def run(rule, params, report):
-    cond = params["if"]
-    needs_text = cond["when"] is not None or cond["unless"] is not None
-    if not applies(report, cond, scope_text(report, params["scope"]) if needs_text else None):
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    pattern = table.pattern("pattern")
+    params = Params(pattern, table.replacement("replace", pattern), table.scope(default="body"),
+                    table.value("skip_tables", bool, True), Conditions.read(table))
+    table.done()
+    return params
+
+
+def groups(params: Params) -> Collection[str]:
+    return params.pattern.groupindex.keys()
+
+
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report, cond = context.report, params.conditions
+    if not cond.applies(report, scope_text(report, params.scope) if cond.needs_text else None):
         return
-    pattern, replace = params["pattern"], params["replace"]
-    for _, block in scope_blocks(report, params["scope"], with_cells=not params["skip_tables"]):
-        if params["skip_tables"] and "\t" in block.text:
+    pattern, replace = params.pattern, params.replace
+    for _, block in scope_blocks(report, params.scope, with_cells=not params.skip_tables):
+        if params.skip_tables and "\t" in block.text:
             continue
         for m in pattern.finditer(block.text):
             loc = block.location(m.start(), m.end())
             fix, replacement = None, ""
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
             if replace is not None:
                 replacement = m.expand(replace)
                 if replacement == m.group(0):
                     continue
                 if rule.fix:
-                    fix = Fix(rule.fix, rule.fix_message.format(found=m.group(0), replacement=replacement)
-                              or f"改为「{replacement}」", (Edit(loc, replacement),))
-            fields = {k: v for k, v in m.groupdict().items() if v is not None}
-            yield diagnostic(rule, report, loc, fix, found=m.group(0), replacement=replacement, **fields)
+                    message = fill(rule.fix_message, {**groups, "found": m.group(0), "replacement": replacement})
+                    fix = Fix(rule.fix, message or f"改为「{replacement}」", (Edit(loc, replacement),))
+            yield diagnostic(rule, context, loc, fix, found=m.group(0), replacement=replacement, **groups)
+
+
+KIND = CheckKind("pattern", prepare, run, ("found", "replacement"), "不应出现的文字（正则表达式），可带替换修复",
+                 pattern_groups=groups)

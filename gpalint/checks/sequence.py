@@ -7,7 +7,7 @@ Parameters:
     to report (default: the whole match). Searched in every block of the scope, several items per block allowed.
 ``numerals``
     "chinese" (一 … 九十九) or "arabic" (1, 2, …): how ``n`` is written; the expected number is written the same way.
-``scopes`` (default: the six sections)
+``scopes`` (default: every section of the report's template)
     list of scopes (``section:一`` …, ``body``, ``document``); the count starts again in each.
 ``reset`` (optional)
     regular expression: where it is found, the count starts again for the items after it (e.g. a higher-level
@@ -25,60 +25,56 @@ Message fields: {found} (the item as written), {expected} (as it should be), {pr
 """
 from __future__ import annotations
 
-from ..model import Edit, Fix
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..cjk import chinese_numeral, chinese_value
+from ..document import Block
+from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from ..tomlfile import RuleFileError
-from .base import _Fields, check_scope, diagnostic, param, regex
-from .substitution import text_blocks
+from .base import CheckKind, CheckTable, Context, Fields, TextPattern, check_scope, diagnostic, fill
 
 NUMERALS = ("chinese", "arabic")
-_CN = "一二三四五六七八九"
 
 
-def chinese_value(text: str) -> int | None:
-    """一 … 九十九 → 1 … 99; None when ``text`` is not such a numeral."""
-    if not text or any(c not in _CN + "十" for c in text) or text.count("十") > 1:
-        return None
-    if "十" not in text:
-        return _CN.index(text) + 1 if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
+@dataclass(frozen=True, slots=True)
+class Params:
+    pattern: TextPattern
+    numerals: str
+    scopes: tuple[str, ...] | None  # None: every section of the report's template
+    reset: TextPattern | None
+    first: str  # "one" | "any"
+    skip_tables: bool
 
 
-def chinese_numeral(n: int) -> str:
-    if not 1 <= n <= 99:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else _CN[tens - 1]) + "十" if tens else "") + (_CN[ones - 1] if ones else "")
-
-
-def prepare(rule: Rule):
-    pattern = regex(rule, "pattern", param(rule, "pattern", str))
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    pattern = table.pattern("pattern")
     if "n" not in pattern.groupindex:
-        raise RuleFileError(rule.path, "check.pattern", "应含命名分组 (?P<n>…)：编号的数字")
-    scopes = rule.params.get("scopes", [f"section:{k}" for k in "一二三四五六"])
-    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-        raise RuleFileError(rule.path, "check.scopes", "应为字符串列表")
-    reset = rule.params.get("reset")
-    return {"pattern": pattern, "numerals": param(rule, "numerals", str, choices=NUMERALS),
-            "scopes": [check_scope(rule, s) for s in scopes],
-            "reset": regex(rule, "reset", reset) if isinstance(reset, str) else None,
-            "first": param(rule, "first", str, "one", choices=("one", "any")),
-            "skip_tables": param(rule, "skip_tables", bool, True)}
+        raise table.error("pattern", "应含命名分组 (?P<n>…)：编号的数字")
+    listed = table.strings("scopes", []) if "scopes" in table.rule.params else None
+    scopes = None if listed is None else tuple(check_scope(table, "scopes", s) for s in listed)
+    params = Params(pattern, table.choice("numerals", NUMERALS), scopes, table.optional_pattern("reset"),
+                    table.choice("first", ("one", "any"), "one"), table.value("skip_tables", bool, True))
+    table.done()
+    return params
 
 
-def run(rule, params, report):
-    pattern, reset = params["pattern"], params["reset"]
-    arabic = params["numerals"] == "arabic"
+Item = tuple[Block, re.Match[str], int, int]  # (block, match, number as written, number expected)
+
+
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    pattern, reset = params.pattern, params.reset
+    arabic = params.numerals == "arabic"
     value = (lambda s: int(s) if s.isdigit() else None) if arabic else chinese_value
     write = str if arabic else chinese_numeral
-    any_first = params["first"] == "any"
-    for scope in params["scopes"]:
-        lists: list[list] = []  # each: [(block, match, number, expected)]
-        current: list | None = None
-        for _, block in text_blocks(report, scope, params["skip_tables"]):
+    any_first = params.first == "any"
+    sections = [f"section:{s.key}" for s in context.report.template.sections]
+    for scope in params.scopes if params.scopes is not None else sections:
+        lists: list[list[Item]] = []
+        current: list[Item] | None = None
+        for _, block in context.text_blocks(scope, params.skip_tables):
             resets = [m.start() for m in reset.finditer(block.text)] if reset is not None else []
             for m in pattern.finditer(block.text):
                 n = value(m.group("n"))
@@ -110,15 +106,19 @@ def run(rule, params, report):
             found = block.text[span[0]:span[1]]
             right = found[:m.start("n") - span[0]] + write(expected) + found[m.end("n") - span[0]:]
             previous = _item_text(items[first - 1]) if first else "（无）"
-            fields = _Fields(found=found, expected=right, previous=previous, position=str(first + 1))
+            fields = Fields(found=found, expected=right, previous=previous, position=str(first + 1))
             fix = None
             if rule.fix:
-                message = rule.fix_message.format_map(fields) if rule.fix_message else ""
+                message = fill(rule.fix_message, fields) if rule.fix_message else ""
                 fix = Fix(rule.fix, message or f"依次重新编号（{len(edits)} 处）", tuple(edits))
-            yield diagnostic(rule, report, block.location(*span), fix, **fields)
+            yield diagnostic(rule, context, block.location(*span), fix, **fields)
 
 
-def _item_text(item) -> str:
+def _item_text(item: Item) -> str:
     block, m, _, _ = item
     span = m.span("item") if "item" in m.re.groupindex and m.start("item") >= 0 else m.span()
     return block.text[span[0]:span[1]]
+
+
+KIND = CheckKind("sequence", prepare, run, ("found", "expected", "previous", "position"),
+                 "编号依次连续：（一）（二）……、一是、二是……，不跳号、不重号")

@@ -24,43 +24,58 @@ Message fields: {found}, {replacement}, {count} (findings merged), and the patte
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from ..model import Edit, Fix
+from ..document import Block
+from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from ..tomlfile import RuleFileError
-from .base import _Fields, check_scope, diagnostic, param, regex, scope_blocks
+from .base import CheckKind, CheckTable, Context, Fields, TextPattern, diagnostic, fill
 
 
-def prepare(rule: Rule):
-    pattern = regex(rule, "pattern", param(rule, "pattern", str))
-    target = rule.params.get("target")
-    if target is not None and (not isinstance(target, str) or target not in pattern.groupindex):
-        raise RuleFileError(rule.path, "check.target", "应为 pattern 中一个命名分组的名字")
-    replace = rule.params.get("replace")
-    table = rule.params.get("translate")
-    if replace is not None and table is not None:
-        raise RuleFileError(rule.path, "check.translate", "replace 与 translate 只能写一个")
-    if replace is None and table is None:
-        raise RuleFileError(rule.path, "check.replace", "缺少必填项（replace 或 translate）")
-    if replace is not None and not isinstance(replace, str):
-        raise RuleFileError(rule.path, "check.replace", "类型应为 str")
+@dataclass(frozen=True, slots=True)
+class Params:
+    pattern: TextPattern
+    target: str | None
+    replace: str | None  # exactly one of replace and translate
+    translate: dict[int, str] | None
+    keep: str | None
+    scope: str
+    merge: int
+    skip_tables: bool
+
+
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    pattern = table.pattern("pattern")
+    target = table.optional("target", str)
+    if target is not None and target not in pattern.groupindex:
+        raise table.error("target", "应为 pattern 中一个命名分组的名字")
+    replace = table.replacement("replace", pattern)
+    chars = table.optional("translate", dict)
+    if replace is not None and chars is not None:
+        raise table.error("translate", "replace 与 translate 只能写一个")
+    if replace is None and chars is None:
+        raise table.error("replace", "缺少必填项（replace 或 translate）")
     translate = None
-    if table is not None:
-        if not isinstance(table, dict) or not all(isinstance(k, str) and len(k) == 1 and isinstance(v, str)
-                                                  for k, v in table.items()):
-            raise RuleFileError(rule.path, "check.translate", "应为表：单个字符 = 替换文字")
-        translate = str.maketrans(table)
-    keep = rule.params.get("keep")
-    if keep is not None and (translate is None or not isinstance(keep, str) or keep not in pattern.groupindex):
-        raise RuleFileError(rule.path, "check.keep", "应为 pattern 中一个命名分组的名字，且只能与 translate 一起用")
-    return {"pattern": pattern, "target": target, "replace": replace, "translate": translate, "keep": keep,
-            "scope": check_scope(rule, param(rule, "scope", str, "document")),
-            "merge": param(rule, "merge", int, 0),
-            "skip_tables": param(rule, "skip_tables", bool, True)}
+    if chars is not None:
+        if not all(isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in chars.items()):
+            raise table.error("translate", "应为表：单个字符 = 替换文字")
+        translate = str.maketrans(chars)
+    keep = table.optional("keep", str)
+    if keep is not None and (translate is None or keep not in pattern.groupindex):
+        raise table.error("keep", "应为 pattern 中一个命名分组的名字，且只能与 translate 一起用")
+    params = Params(pattern, target, replace, translate, keep, table.scope(), table.value("merge", int, 0), table.value("skip_tables", bool, True))
+    table.done()
+    return params
 
 
-def minimal_edits(block, start: int, old: str, new: str) -> tuple[Edit, ...]:
+def groups(params: Params) -> Collection[str]:
+    return params.pattern.groupindex.keys()
+
+
+def minimal_edits(block: Block, start: int, old: str, new: str) -> tuple[Edit, ...]:
     """The edits turning ``old`` (at offset ``start`` of ``block``) into ``new``: only the stretches that differ."""
     edits = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
@@ -69,47 +84,33 @@ def minimal_edits(block, start: int, old: str, new: str) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
-def text_blocks(report, scope: str, skip_tables: bool):
-    """The blocks of ``scope``, without the tables when ``skip_tables``: table cells, table-like lines (tabs, two
-    or more ``|``) and the sections holding the template's tables (reports pasted from web pages glue table cells
-    into lines where single spaces separate the numbers)."""
-    key = ("text-blocks", scope, skip_tables)
-    cached = report.cache.get(key)  # a dozen G rules ask for the same blocks
-    if cached is not None:
-        return cached
-    skip: set[int] = set()
-    if skip_tables:
-        skip = {i for spec in report.template.tables.values() for i in report.outline.section_blocks(spec.key)}
-    cached = report.cache[key] = [
-        (i, block) for i, block in scope_blocks(report, scope, with_cells=not skip_tables)
-        if not (skip_tables and (i in skip or "\t" in block.text or block.text.count("|") >= 2))]
-    return cached
+Finding = tuple[int, int, str, dict[str, str]]  # (start, end, replacement, the pattern's groups)
 
 
-def run(rule, params, report):
-    merge = params["merge"]
-    for _, block in text_blocks(report, params["scope"], params["skip_tables"]):
-        group: list = []
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    merge = params.merge
+    for _, block in context.text_blocks(params.scope, params.skip_tables):
+        group: list[Finding] = []
         for found in _findings(params, block.text):
             if group and found[0] - group[-1][1] > merge:
-                yield _diagnostic(rule, report, block, group)
+                yield _diagnostic(rule, context, block, group)
                 group = []
             group.append(found)
         if group:
-            yield _diagnostic(rule, report, block, group)
+            yield _diagnostic(rule, context, block, group)
 
 
-def _findings(params, text: str):
+def _findings(params: Params, text: str) -> Iterator[Finding]:
     """(start, end, replacement, fields) of each finding in ``text``."""
-    pattern, target = params["pattern"], params["target"]
-    replace, translate, keep = params["replace"], params["translate"], params["keep"]
+    pattern, target = params.pattern, params.target
+    replace, translate, keep = params.replace, params.translate, params.keep
     for m in pattern.finditer(text):
         if target is not None and m.start(target) < 0:
             continue  # context the pattern steps over
         start, end = m.span(target) if target is not None else m.span()
         found = text[start:end]
         if translate is None:
-            replacement = m.expand(replace)
+            replacement = m.expand(replace or "")
         elif keep is not None and m.start(keep) >= 0:
             k0, k1 = m.start(keep) - start, m.end(keep) - start
             replacement = found[:k0].translate(translate) + found[k0:k1] + found[k1:].translate(translate)
@@ -119,7 +120,7 @@ def _findings(params, text: str):
             yield start, end, replacement, {k: v for k, v in m.groupdict().items() if v is not None}
 
 
-def _diagnostic(rule, report, block, group):
+def _diagnostic(rule: Rule, context: Context, block: Block, group: list[Finding]) -> Diagnostic:
     start, end = group[0][0], group[-1][1]
     text = block.text
     # the merged span as it is and as it should be
@@ -127,11 +128,15 @@ def _diagnostic(rule, report, block, group):
     for s, e, rep, _ in reversed(group):
         replacement = replacement[:s - start] + rep + replacement[e - start:]
     found = text[start:end]
-    fields = _Fields(group[0][3])
+    fields = Fields(group[0][3])
     fields.update(found=found, replacement=replacement, count=str(len(group)))
     fix = None
     if rule.fix:
         edits = tuple(edit for s, e, rep, _ in group for edit in minimal_edits(block, s, text[s:e], rep))
-        message = rule.fix_message.format_map(fields) if rule.fix_message else ""
+        message = fill(rule.fix_message, fields) if rule.fix_message else ""
         fix = Fix(rule.fix, message or f"改为「{replacement}」", edits)
-    return diagnostic(rule, report, block.location(start, end), fix, **fields)
+    return diagnostic(rule, context, block.location(start, end), fix, **fields)
+
+
+KIND = CheckKind("substitution", prepare, run, ("found", "replacement", "count"),
+                 "写法不对的文字及其正确写法（可修复），排版规则多用此类", pattern_groups=groups)

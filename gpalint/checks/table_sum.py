@@ -5,24 +5,36 @@ Message fields: {table} {row} {column} (the total cell), {expected}, {found}, {e
 """
 from __future__ import annotations
 
-from .base import diagnostic, param
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Diagnostic
+from ..rules import Rule
+from .base import CheckKind, CheckTable, Context, diagnostic
 
 
-def prepare(rule):
-    ids = param(rule, "relations", list)
+@dataclass(frozen=True, slots=True)
+class Params:
+    relations: frozenset[str]  # relation ids of the template's tables
+
+
+def prepare(rule: Rule) -> Params:
+    table = CheckTable(rule)
+    ids = table.value("relations", list)
     if not ids or not all(isinstance(i, str) for i in ids):
-        from ..tomlfile import RuleFileError
-        raise RuleFileError(rule.path, "check.relations", "应为关系编号的列表，如 [\"E2\"]")
-    return {"relations": set(ids)}
+        raise table.error("relations", "应为关系编号的列表，如 [\"E2\"]")
+    table.done()
+    return Params(frozenset(ids))
 
 
-def run(rule, params, report):
+def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report = context.report
     for table in report.tables.values():
         if not table.found:
             continue
         spec = table.spec
         for rel in spec.relations:
-            if rel.id not in params["relations"]:
+            if rel.id not in params.relations:
                 continue
             if rel.axis == "row":
                 lines = [(rel.total, c, [(s, p, c) for s, p in rel.parts])
@@ -39,13 +51,14 @@ def run(rule, params, report):
                 found = table.value(row, col)
                 if found is None and not blank:
                     continue
-                values = [(s, table.value(r, c)) for s, r, c in parts]
-                if any(v is None for _, v in values):
+                read = [(s, table.value(r, c)) for s, r, c in parts]
+                values = [(s, v) for s, v in read if v is not None]
+                if len(values) < len(read):
                     continue
                 expected = sum(s * v for s, v in values)
-                if abs(expected - (0 if blank else found)) < 1e-6:
+                if abs(expected - (found if found is not None and not blank else 0)) < 1e-6:
                     continue  # a blank total where nothing happened reads as 0 (T110 asks to fill it)
-                yield diagnostic(rule, report, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
+                yield diagnostic(rule, context, cell.location, table=spec.title, row=spec.row_label(row) or spec.title,
                                  column=spec.columns[col].label, expected=_fmt(expected),
                                  found="空白" if blank else _fmt(found),
                                  expression=_expression(values), note=rel.note)
@@ -64,3 +77,8 @@ def _expression(values) -> str:
     for s, v in terms:
         out += ("−" if s < 0 else "+") + _fmt(v)
     return out.lstrip("+")
+
+
+KIND = CheckKind("table-sum", prepare, run,
+                 ("table", "row", "column", "expected", "found", "expression", "note"),
+                 "勾稽关系：模板中的合计等于各分项（带符号）之和")

@@ -6,14 +6,15 @@ Message fields: {template} (its notice), {version}, {year}, {first}, {last}.
 """
 from __future__ import annotations
 
-from .base import diagnostic
+from collections.abc import Iterator
+
+from ..model import Diagnostic
+from ..rules import Rule
+from .base import CheckKind, Context, diagnostic, no_params
 
 
-def prepare(rule):
-    return {}
-
-
-def run(rule, params, report):
+def run(rule: Rule, params: None, context: Context) -> Iterator[Diagnostic]:
+    report = context.report
     t, year = report.template, report.year
     if year is None or report.template_evidence == 0:
         return
@@ -21,6 +22,10 @@ def run(rule, params, report):
     if first <= year <= last:
         return
     t2 = report.tables.get("二")
-    anchor = t2.anchor if t2 is not None and t2.anchor else report.doc.blocks[0].location()
-    yield diagnostic(rule, report, anchor, template=t.name, version=t.version, year=year, first=first,
+    anchor = t2.anchor if t2 is not None and t2.anchor else report.blocks[0].location()
+    yield diagnostic(rule, context, anchor, template=t.name, version=t.version, year=year, first=first,
                      last=last if last != 9999 else "今")
+
+
+KIND = CheckKind("template-year", no_params, run, ("template", "version", "year", "first", "last"),
+                 "报告所用格式在其年度是否有效（2019 与 2021 格式）", builtin=True)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from ..model import Diagnostic, FileResult, Severity
 from ..rules import Rule
+from . import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The message part (after "::"), escaped as GitHub's toolkit does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part (after "::"), escaped as GitHub's toolkit does; other control characters made visible,
+    since the runner prints the annotation to the log."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -19,11 +21,8 @@ def escape_property(text: str) -> str:
 
 def _message(d: Diagnostic) -> str:
     # .docx and .pdf have no text lines GitHub can show, so say where in words as well
-    loc, where = d.location, []
-    if loc.page is not None:
-        where.append(f"第{loc.page}页第{loc.line}行")
-    elif d.path.lower().endswith(".docx"):
-        where.append(f"第{loc.line}段")
+    loc = d.location
+    where = [d.where(words=True)] if d.unit != "line" else []
     if loc.context:
         where.append(loc.context)
     return d.message + (f"（{'，'.join(where)}）" if where else "")

@@ -8,7 +8,7 @@ from html import escape
 import gpalint
 
 from ..model import Applicability, Diagnostic, FileResult, Severity
-from ..rules import FAMILIES, Rule
+from ..rules import Rule, families, family_name, family_of
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 APPLICABILITY = {Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全，需 --unsafe-fixes"}
@@ -31,15 +31,6 @@ table.d th:nth-child(2){width:5em}table.d th:nth-child(3){width:4em}a{color:#0b5
 """
 
 
-def _where(d: Diagnostic) -> str:
-    loc = d.location
-    if loc.page is not None:
-        return f"第{loc.page}页 第{loc.line}行"
-    if d.path.lower().endswith(".docx"):
-        return f"第{loc.line}段"
-    return f"第{loc.line}行 第{loc.column}列"
-
-
 def _n(count: int, tag: str = "td") -> str:
     # zeros greyed out, so the few non-zero cells stand out in a long table
     return f'<{tag} class="n{" z" if count == 0 else ""}">{count}</{tag}>'
@@ -50,13 +41,14 @@ def _counts(diagnostics: list[Diagnostic]) -> Counter:
 
 
 def _summary(results: list[FileResult]) -> list[str]:
-    by_family = Counter((d.code[0], Severity(d.severity)) for r in results for d in r.diagnostics)
+    by_family = Counter((family_of(d.code), Severity(d.severity)) for r in results for d in r.diagnostics)
     head = "".join(f"<th>{s.label}</th>" for s in SEVERITIES)
     rows = [f"<table><thead><tr><th>族</th>{head}<th>合计</th></tr></thead><tbody>"]
-    for family, name in FAMILIES.items():
+    shown = families(f for f, _ in by_family)
+    for family in shown:
         cells = [by_family[(family, s)] for s in SEVERITIES]
-        rows.append(f"<tr><td>{family} {escape(name)}</td>" + "".join(_n(c) for c in cells) + _n(sum(cells)) + "</tr>")
-    totals = [sum(by_family[(f, s)] for f in FAMILIES) for s in SEVERITIES]
+        rows.append(f"<tr><td>{family} {escape(family_name(family))}</td>" + "".join(_n(c) for c in cells) + _n(sum(cells)) + "</tr>")
+    totals = [sum(by_family[(f, s)] for f in shown) for s in SEVERITIES]
     rows.append("<tr><th>合计</th>" + "".join(_n(c, "th") for c in totals) + _n(sum(totals), "th")
                 + "</tr></tbody></table>")
     return rows
@@ -98,7 +90,7 @@ def _details(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
             text.append(f'<div class="hint">提示：{escape(d.hint)}</div>')
         if d.fix is not None:
             text.append(f'<div class="fix">可自动修复（{APPLICABILITY[d.fix.applicability]}）：{escape(d.fix.message)}</div>')
-        out.append(f'<tr class="sev-{sev.value}"><td>{escape(_where(d))}</td>'
+        out.append(f'<tr class="sev-{sev.value}"><td>{escape(d.where(words=True))}</td>'
                    f'<td class="code"{title}>{escape(d.code)}</td>'
                    f'<td class="{sev.value}">{sev.label}</td><td>{"".join(text)}</td></tr>')
     out.append("</tbody></table>")

@@ -1,12 +1,19 @@
-"""--format json: one object per diagnostic, exactly the fields of the contract in DESIGN.md (page only for PDF)."""
+"""--format json: a JSON array, one object per diagnostic, exactly the fields of the contract in DESIGN.md (page
+only for PDF). A file that could not be checked is one object of the same shape with code ``E000`` (not a rule:
+the file's problem, as SARIF's toolExecutionNotifications and JUnit's <error>), so a consumer that reads the array
+keeps working and still sees that the run was incomplete."""
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from ..model import Diagnostic, FileResult
+from . import FILE_ERROR_CODE
 
 
-def diagnostic_dict(d) -> dict:
+def diagnostic_dict(d: Diagnostic) -> dict:
     loc = d.location
-    out = {"code": d.code, "severity": d.severity.value, "message": d.message, "path": d.path,
+    out: dict[str, Any] = {"code": d.code, "severity": d.severity.value, "message": d.message, "path": d.path,
            "line": loc.line, "column": loc.column, "end_line": loc.end_line or loc.line,
            "end_column": loc.end_column or loc.column, "context": loc.context, "fix": None}
     if loc.page is not None:
@@ -19,5 +26,15 @@ def diagnostic_dict(d) -> dict:
     return out
 
 
-def render(results, rules) -> str:
-    return json.dumps([diagnostic_dict(d) for r in results for d in r.diagnostics], ensure_ascii=False, indent=2) + "\n"
+def file_error_dict(r: FileResult) -> dict:
+    return {"code": FILE_ERROR_CODE, "severity": "error", "message": r.error, "path": r.path,
+            "line": 1, "column": 1, "end_line": 1, "end_column": 1, "context": None, "fix": None}
+
+
+def render(results: list[FileResult], rules) -> str:
+    entries = []
+    for r in results:
+        if r.error is not None:
+            entries.append(file_error_dict(r))
+        entries += [diagnostic_dict(d) for d in r.diagnostics]
+    return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Diagnostic, FileResult
 from ..rules import Rule
+from . import FILE_ERROR_CODE
 
 # characters XML 1.0 forbids; text pulled out of PDFs sometimes carries them, and one would make the report unreadable
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -16,15 +17,8 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _where(d: Diagnostic) -> str:
-    loc = d.location
-    if loc.page is not None:
-        return f"{d.path}:{loc.line}:{loc.column}（第{loc.page}页）"
-    return f"{d.path}:{loc.line}:{loc.column}"
-
-
 def _failure_text(d: Diagnostic) -> str:
-    lines = [f"{_where(d)}: {d.code} {d.message}"]
+    lines = [f"{d.where()}: {d.code} {d.message}"]
     if d.location.context:
         lines.append(f"位置：{d.location.context}")
     if d.hint:
@@ -38,12 +32,12 @@ def render(results: list[FileResult], rules: dict[str, Rule]) -> str:
     failed = sum(1 for r in results if r.diagnostics)
     errors = sum(1 for r in results if r.error)
     counts = {"tests": str(len(results)), "failures": str(failed), "errors": str(errors)}
-    root = ET.Element("testsuites", name="gpalint", **counts)
-    suite = ET.SubElement(root, "testsuite", name="gpalint", skipped="0", **counts)
+    root = ET.Element("testsuites", {"name": "gpalint", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "gpalint", "skipped": "0", **counts})
     for r in results:
         case = ET.SubElement(suite, "testcase", classname=_clean(r.path), name="gpalint", file=_clean(r.path))
         if r.error:
-            ET.SubElement(case, "error", message=_clean(r.error), type="InputError").text = _clean(r.error)
+            ET.SubElement(case, "error", message=_clean(r.error), type=FILE_ERROR_CODE).text = _clean(r.error)
         for d in r.diagnostics:
             failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} {d.message}"), type=d.code)
             failure.text = _clean(_failure_text(d))

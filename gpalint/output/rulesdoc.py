@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..examples import edits_text
 from ..model import Applicability
-from ..rules import FAMILIES, Rule
+from ..rules import Rule, families, family_name, family_rank
 
 FIX_SAFETY = {
     None: "不可自动修复",
@@ -30,12 +31,34 @@ def anchor(rule: Rule) -> str:
     return re.sub(r"[^\w\- ]", "", f"{rule.code} {rule.name}".lower()).replace(" ", "-")
 
 
+def kind_label(name: str) -> str:
+    """A check kind as the docs name it: generic kinds serve any rule file, built-in ones one rule of gpalint's."""
+    from ..checks import KINDS
+    kind = KINDS.get(name)
+    if kind is None:
+        return f"`{name}`"
+    return f"`{name}`（{'内置检查类型：只服务于这一条规则' if kind.builtin else '通用检查类型'}）"
+
+
+def render_kinds(rules: dict[str, Rule]) -> str:
+    """The table of check kinds: the generic ones a rule file may use, then the built-in ones."""
+    from ..checks import KINDS
+    out = ["| 检查类型 | 用途 | 类别 | 消息字段 | 使用它的规则 |", "|---|---|---|---|---|"]
+    for kind in sorted(KINDS.values(), key=lambda k: (k.builtin, k.name)):
+        users = "、".join(r.code for r in sorted(rules.values(), key=lambda r: r.code) if r.kind == kind.name)
+        fields = " ".join(f"`{{{f}}}`" for f in kind.fields) + ("，及 pattern 的命名分组" if kind.pattern_groups else "")
+        out.append(f"| `{kind.name}` | {_cell(kind.summary)} | {'内置' if kind.builtin else '通用'} | {fields} | "
+                   f"{users or '—'} |")
+    return "\n".join(out)
+
+
 def rule_markdown(rule: Rule, level: int = 3) -> str:
     """One rule: heading, what it requires, facts, why, source, examples."""
     lines = [f"{'#' * level} {rule.code} {rule.name}", "", rule.summary.strip(), "",
              f"- 族：{rule.family} {rule.family_name}",
              f"- 级别：{rule.severity.value}（{rule.severity.label}）",
-             f"- 修复：{FIX_SAFETY[rule.fix]}" + (f"——{rule.fix_message}" if rule.fix and rule.fix_message else "")]
+             f"- 修复：{FIX_SAFETY[rule.fix]}" + (f"——{rule.fix_message}" if rule.fix and rule.fix_message else ""),
+             f"- 检查类型：{kind_label(rule.kind)}"]
     if rule.templates:
         lines.append(f"- 适用模板：{'、'.join(rule.templates)}")
     if rule.why:
@@ -47,14 +70,14 @@ def rule_markdown(rule: Rule, level: int = 3) -> str:
         if example.get("note"):
             lines += ["", example["note"].strip()]
         for key, label in _EXAMPLE_LABELS:
-            if key in example:
-                lines += ["", f"{label}：", "", _fence(example[key])]
+            if key in example:  # a text written as replacements of a base text is shown as those replacements
+                lines += ["", f"{label}：", "", _fence(edits_text(example, key) or example[key])]
     return "\n".join(lines) + "\n"
 
 
 def render_index(rules: dict[str, Rule], link: str = "") -> str:
     """The table of all rules (code, name, level, fix, requirement); ``link`` prefixes the anchors (README → docs)."""
-    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    ordered = sorted(rules.values(), key=lambda r: (family_rank(r.family), r.code))
     out = ["| 代码 | 名称 | 级别 | 修复 | 要求 |", "|---|---|---|---|---|"]
     for r in ordered:
         fix = {None: "—", Applicability.SAFE: "安全", Applicability.UNSAFE: "不安全"}[r.fix]
@@ -64,14 +87,17 @@ def render_index(rules: dict[str, Rule], link: str = "") -> str:
 
 def render_markdown(rules: dict[str, Rule]) -> str:
     """The whole reference: an index table, then the rules grouped by family in FAMILIES order."""
-    ordered = sorted(rules.values(), key=lambda r: (list(FAMILIES).index(r.family), r.code))
+    ordered = sorted(rules.values(), key=lambda r: (family_rank(r.family), r.code))
     out = ["# gpalint 规则", "",
            "<!-- 由 scripts/gen_rules_doc.py 根据 rules/*.toml 生成，请勿手工修改。 -->", "",
            f"共 {len(ordered)} 条规则。选择规则时可写完整代码或前缀（如 `T`、`T1`、`T103`），"
-           "见 docs/integration.md 的配置说明。", "", render_index(rules)]
-    for family, family_name in FAMILIES.items():
+           "见 docs/integration.md 的配置说明。", "", render_index(rules), "", "## 检查类型", "",
+           "每条规则由一种检查类型运行（规则文件的 `[check] kind`）。通用检查类型可供任何规则文件（包括各地的"
+           "本地规则）使用；内置检查类型只服务于 gpalint 自带的一条规则，其逻辑不能由规则文件改作他用。", "",
+           render_kinds(rules)]
+    for family in families(rules):
         members = [r for r in ordered if r.family == family]
         if members:
-            out += ["", f"## {family} {family_name}"]
+            out += ["", f"## {family} {family_name(family)}"]
             out += ["\n" + rule_markdown(r).rstrip("\n") for r in members]
     return "\n".join(out) + "\n"

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePath
+from typing import Any
 from urllib.parse import quote
 
 import gpalint
 
-from ..model import Diagnostic, FileResult, Location, Severity
+from ..examples import edits_text
+from ..model import Diagnostic, FileResult, Fix, Location, Severity
 from ..rules import Rule
+from . import FILE_ERROR_CODE
 from .rulesdoc import FIX_SAFETY, rule_markdown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,12 +51,11 @@ def _location(d: Diagnostic) -> dict:
     return out
 
 
-def _fix(d: Diagnostic) -> dict:
-    fix = d.fix
+def _fix(path: str, fix: Fix) -> dict:
     return {
         "description": {"text": fix.message or "gpalint 自动修复"},
         "artifactChanges": [{
-            "artifactLocation": {"uri": _uri(d.path)},
+            "artifactLocation": {"uri": _uri(path)},
             "replacements": [{"deletedRegion": _region(e.location), "insertedContent": {"text": e.content}}
                              for e in fix.edits],
         }],
@@ -64,8 +66,8 @@ def _fix(d: Diagnostic) -> dict:
 def _help_text(rule: Rule) -> str:
     parts = [rule.summary, rule.why, rule.source and f"依据：{rule.source}"]
     for example in rule.examples:
-        parts += [f"{label}：{example[key]}" for key, label in (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后"))
-                  if key in example]
+        parts += [f"{label}：{edits_text(example, key) or example[key]}"
+                  for key, label in (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后")) if key in example]
     return "\n\n".join(p.strip() for p in parts if p)
 
 
@@ -87,15 +89,15 @@ def render(results: list[FileResult], rules: dict[str, Rule]) -> str:
     index = {code: i for i, code in enumerate(codes)}
     sarif_results = []
     for d in (d for r in results for d in r.diagnostics):
-        result = {"ruleId": d.code, "level": LEVELS[Severity(d.severity)], "message": {"text": d.message},
+        result: dict[str, Any] = {"ruleId": d.code, "level": LEVELS[Severity(d.severity)], "message": {"text": d.message},
                   "locations": [_location(d)]}
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         if d.fix is not None and d.fix.edits:
-            result["fixes"] = [_fix(d)]
+            result["fixes"] = [_fix(d.path, d.fix)]
         sarif_results.append(result)
     # a file that could not be checked is a tool execution problem, not a finding about the report
-    notifications = [{"level": "error", "message": {"text": r.error},
+    notifications = [{"level": "error", "message": {"text": r.error}, "descriptor": {"id": FILE_ERROR_CODE},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.path)}}}]}
                      for r in results if r.error]
     run = {

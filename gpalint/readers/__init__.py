@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..model import InputError
+from ..oserrors import describe, not_regular
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
@@ -19,9 +20,13 @@ def read(path: str | Path) -> Document:
     if kind is None:
         raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .pdf .html 文件")
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+        raise InputError(f"无法读取文件：{describe(exc)}") from None
+    special = not_regular(st.st_mode)  # a pipe or a device: reading it could wait forever
+    if special:
+        raise InputError(special)
+    size = st.st_size
     if size == 0:
         raise InputError("文件为空，没有可检查的内容")
     if size > MAX_BYTES:
@@ -34,4 +39,7 @@ def read(path: str | Path) -> Document:
         from . import pdf as reader
     else:
         from . import html as reader
-    return reader.read(p)
+    try:
+        return reader.read(p)
+    except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
+        raise InputError(f"无法读取文件：{describe(exc)}") from None

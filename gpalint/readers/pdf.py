@@ -18,8 +18,8 @@ nearest rulings around it; lines in one cell are joined (a label wrapped over tw
 Cells are emitted row-major (top boundary, then left boundary) as ``Cell(table, row, col)`` blocks, so a
 vertically merged label comes right before the first row it spans — the order a text extraction gives. A table
 that continues at the top of the next page keeps its number and row count; its repeated header rows are dropped.
-Tables without rulings: bands of two or more text pieces on one baseline that follow each other form rows; lines
-in between join the nearest row, pieces that overlap horizontally form one cell.
+Outside ruled tables every printed line stays a line, its pieces two spaces apart; table recovery reads a
+borderless table from such lines as from a text file.
 
 Page numbers ("3", "— 3 —", "第 3 页", "3/12") and running headers/footers repeated on most pages, in the top or
 bottom margin band, are dropped.
@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from io import BytesIO
@@ -36,23 +37,12 @@ from pathlib import Path
 
 import pdfminer.pdftypes
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import (
-    LAParams,
-    LTAnno,
-    LTChar,
-    LTCurve,
-    LTFigure,
-    LTImage,
-    LTLine,
-    LTPage,
-    LTRect,
-    LTTextBox,
-    LTTextLine,
-)
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTLine, LTPage, LTRect, LTTextBox, LTTextLine
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
+from ..cjk import is_cjk
 from ..document import Block, Cell, Document
 from ..model import InputError, Location
 
@@ -76,10 +66,13 @@ _PAGE_NO = re.compile(
     r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?|[ivxlc]{1,6})[\s\-—–－_~·•]*$", re.I)
 _HEAD_FONT = ("bold", "black", "heavy", "hei", "kai", "sans", "gothic", "黑", "楷")
 _CID = re.compile(r"\(cid:(\d+)\)")
-
-
-def _is_cjk(ch: str) -> bool:
-    return ch >= "\u2e80"
+# Some producers (Chromium/Skia, among others) map CJK glyphs to the Kangxi radicals (U+2F00…) and CJK radical
+# supplement forms that look the same: 「⼀、总体情况」 is 「一、总体情况」. NFKC gives the ideograph for the Kangxi
+# radicals; the simplified-form supplements NFKC leaves alone are listed.
+_RADICALS = {**{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)},
+             "⺠": "民", "⻓": "长", "⻅": "见", "⻚": "页", "⻔": "门", "⻋": "车", "⻉": "贝", "⻛": "风", "⻜": "飞",
+             "⻢": "马", "⻥": "鱼", "⻰": "龙", "⻆": "角", "⺟": "母"}
+_IDEOGRAPHS = str.maketrans(_RADICALS)
 
 
 class _Piece:
@@ -274,7 +267,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
     prev_x1 = None
     for item in line:
         if isinstance(item, LTChar):
-            t = item.get_text()
+            t = item.get_text().translate(_IDEOGRAPHS)
             if not t:
                 continue
             # a gap wider than a character is a column break even without a ruling (tab-aligned tables)
@@ -293,7 +286,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
                 cid, t = t, "\ufffd"
             if pending_space:
                 prev = chars[-1][-1] if chars else ""
-                if prev and not prev.isspace() and not _is_cjk(prev) and not _is_cjk(t[0]):
+                if prev and not prev.isspace() and not is_cjk(prev) and not is_cjk(t[0]):
                     chars.append(" ")
                     length += 1
                 pending_space = False
@@ -311,7 +304,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
                 cur.y1 = item.y1
             if not t.isspace():
                 head = _font_headish(item.fontname, fonts)
-                if _is_cjk(t[0]):
+                if is_cjk(t[0]):
                     cur.cjk += 1
                     cur.cjk_head += head
                 else:
@@ -336,7 +329,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
     return out
 
 
-def _collect(objs, lines: list, rules: list, counts: list) -> None:
+def _collect(objs, lines: list, rules: list) -> None:
     for o in objs:
         if isinstance(o, LTTextBox):
             lines.extend(o)
@@ -345,9 +338,7 @@ def _collect(objs, lines: list, rules: list, counts: list) -> None:
         elif isinstance(o, (LTLine, LTRect, LTCurve)):
             rules.append(o)
         elif isinstance(o, LTFigure):
-            _collect(o, lines, rules, counts)
-        elif isinstance(o, LTImage):
-            counts[0] += 1
+            _collect(o, lines, rules)
 
 
 # ---------------------------------------------------------------- page model
@@ -356,16 +347,13 @@ class _Page:
         self.number, self.height, self.width = number, height, width
         self.pieces: list[_Piece] = []
         self.grids: list[_Grid] = []
-        self.images = 0
 
 
 def _layout_page(ltpage, number: int, fonts: dict) -> _Page:
     page = _Page(number, ltpage.height, ltpage.width)
     lines: list = []
     rules: list = []
-    counts = [0]
-    _collect(ltpage, lines, rules, counts)
-    page.images = counts[0]
+    _collect(ltpage, lines, rules)
     hs, vs = _rulings(rules)
     page.grids = _grids(hs, vs)
     vrules = [v for g in page.grids for v in g.vs]
@@ -408,7 +396,7 @@ def _drop_margins(pages: list[_Page]) -> None:
 def _join(parts: list[str]) -> str:
     out = ""
     for t in parts:
-        if out and not (_is_cjk(out[-1]) or _is_cjk(t[0])):
+        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
             out += " "
         out += t
     return out
@@ -436,7 +424,7 @@ class _Builder:
                                Location(line, col, line, col + 1, page)))
 
     def page(self, page: _Page) -> None:
-        items: list[tuple[float, int, object]] = []  # (top y, kind order, payload)
+        items: list[tuple[float, int, _Grid | None, list[_Piece]]] = []  # (top y, tables first, grid or None, pieces)
         in_grid: dict[int, list[_Piece]] = {i: [] for i in range(len(page.grids))}
         free: list[_Piece] = []
         for p in page.pieces:
@@ -448,18 +436,16 @@ class _Builder:
                 free.append(p)
         for i, g in enumerate(page.grids):
             if in_grid[i]:
-                items.append((g.y1, 0, ("grid", g, in_grid[i])))
-        for kind, top, payload in _free_layout(free, page):
-            items.append((top, 1, (kind, None, payload)))
+                items.append((g.y1, 0, g, in_grid[i]))
+        for top, pieces in _free_lines(free):
+            items.append((top, 1, None, pieces))
         items.sort(key=lambda it: (-it[0], it[1]))
-        for n, (_, _, (kind, g, payload)) in enumerate(items):
-            first = n == 0
-            if kind == "grid":
-                rows = _grid_rows(g, payload)
-                self.table(rows, page, first, "grid", g.cols)
+        for n, (_, _, grid, pieces) in enumerate(items):
+            if grid is not None:
+                self.table(_grid_rows(grid, pieces), page, n == 0, grid.cols)
             else:
                 self.cont = None
-                self.line(payload, page)
+                self.line(pieces, page)
 
     def line(self, pieces: list[_Piece], page: _Page) -> None:
         pieces.sort(key=lambda p: p.x0)
@@ -478,19 +464,15 @@ class _Builder:
         if len(pieces) == 1:  # a line of prose (a line of several pieces is a table row: never joined)
             self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
 
-    def table(self, rows: list[list[list[_Piece]]], page: _Page, first: bool, kind: str,
-              grid_cols: list[float] | None = None) -> None:
+    def table(self, rows: list[list[_ColCell]], page: _Page, first: bool, grid_cols: list[float]) -> None:
         """Emit rows (lists of cells, each a list of pieces) as cell blocks; continue a table from the last page."""
         texts = [[_cell_text(c) for c in row] for row in rows]
         cont = self.cont
         last: dict[int, Block] = {}
-        if first and cont is not None and cont["kind"] == kind and cont["page"] == page.number - 1:
+        if first and cont is not None and cont["page"] == page.number - 1:
             number, row_base = cont["number"], cont["rows"]
             xs = cont["xs"]
-            if kind == "grid":  # number the columns by the borders of the table's first part
-                cols = [[_column(xs, c.left) for c in row] for row in rows]
-            else:
-                cols = [[c.col for c in row] for row in rows]
+            cols = [[_column(xs, c.left) for c in row] for row in rows]  # numbered by the first part's borders
             head = cont["head"]
             k = 0
             while k < len(texts) and k < len(head) and texts[k] == head[k]:
@@ -515,7 +497,7 @@ class _Builder:
             number, row_base = self.table_no, 0
             head = texts[:3]
             cols = [[c.col for c in row] for row in rows]
-            xs = list(grid_cols or ())
+            xs = list(grid_cols)
         blocks = self.doc.blocks
         for r, (row, rtexts, rcols) in enumerate(zip(rows, texts, cols), row_base + 1):
             last = {}
@@ -531,7 +513,7 @@ class _Builder:
                 block = Block(text, line, 1, page=page.number, cell=Cell(number, r, col))
                 blocks.append(block)
                 last[col] = block
-        self.cont = {"kind": kind, "page": page.number, "number": number, "rows": row_base + len(rows),
+        self.cont = {"page": page.number, "number": number, "rows": row_base + len(rows),
                      "head": head, "last": last, "xs": xs}
 
 
@@ -568,7 +550,7 @@ def _cell_text(cell: list[_Piece]) -> str:
     return _join([p.text for p in cell])
 
 
-def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[list[_Piece]]]:
+def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[_ColCell]]:
     cells: dict[tuple[int, int], list[_Piece]] = {}
     lefts: dict[tuple[int, int], float] = {}
     for p in pieces:
@@ -598,17 +580,17 @@ def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[list[_Piece]]]:
     return out
 
 
-class _ColCell(list):
-    """A cell's pieces, its column number and (ruled tables) the x of its left border."""
+class _ColCell(list[_Piece]):
+    """A cell's pieces, its column number and the x of its left border."""
 
-    def __init__(self, pieces, col: int, left: float | None = None):
+    def __init__(self, pieces: list[_Piece], col: int, left: float):
         super().__init__(pieces)
         self.col = col
         self.left = left
 
 
-def _free_layout(free: list[_Piece], page: _Page):
-    """Pieces outside ruled tables → ("line", top, pieces), one per printed line."""
+def _free_lines(free: list[_Piece]) -> list[tuple[float, list[_Piece]]]:
+    """Pieces outside ruled tables → (top, pieces), one per printed line."""
     if not free:
         return []
     free.sort(key=lambda p: (-p.yc, p.x0))
@@ -626,7 +608,7 @@ def _free_layout(free: list[_Piece], page: _Page):
     # recovery reads label/number sequences from such lines as from a text file. Guessing borderless cells from
     # positions merged headings and row labels into cells (a plain-text report printed to PDF), which lost more
     # than it gained.
-    return [("line", b[0].y1, b) for b in bands]
+    return [(b[0].y1, b) for b in bands]
 
 
 def _clear_uninformative_bold(doc: Document) -> None:

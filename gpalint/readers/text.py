@@ -1,4 +1,5 @@
-""".txt and .md reports: detect the encoding, keep line:column for every character, Markdown headings as headings."""
+""".txt and .md reports: detect the encoding, keep line:column for every character; Markdown is parsed by
+readers/markdown.py."""
 from __future__ import annotations
 
 import codecs
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from ..document import Block, Document
 from ..model import InputError
+from ..oserrors import describe
 from . import MAX_BLOCKS
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+")
@@ -65,9 +67,9 @@ def decode(data: bytes) -> tuple[str, str]:
     encoding = detect_encoding(data)
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError as exc:  # a BOM or NUL bytes said UTF-16, and the file breaks it (a lone surrogate)
-        raise InputError(f"文件看起来是 {encoding.upper()} 编码，但第 {exc.start + 1} 个字节附近不是有效的 {encoding.upper()}，"
-                         "文件可能已损坏") from None
+    except UnicodeDecodeError as exc:  # a BOM promised an encoding the bytes break (a lone UTF-16 surrogate)
+        raise InputError(f"文件按字节顺序标记应为 {encoding.upper()} 编码，但第 {exc.start + 1} 个字节处的内容不符合"
+                         "这种编码：文件可能已损坏") from None
     if "\x00" in text or _looks_binary(text):
         raise InputError("这是二进制文件，不是文本：请提供 .txt/.md 文本、.docx 或 .pdf 格式的报告")
     return text, encoding
@@ -80,10 +82,13 @@ def _looks_binary(text: str) -> bool:
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
-    """Split decoded text into one block per non-blank line; Markdown heading marks become heading levels."""
-    doc = Document(path=path, format="markdown" if markdown else "text")
+    """Split decoded text into one block per non-blank line; Markdown goes to the Markdown reader."""
     if text.count("\n") > 4 * MAX_BLOCKS:  # before splitting: millions of (blank) lines cost memory as a list
         _too_many_lines(4 * MAX_BLOCKS)
+    if markdown:
+        from .markdown import parse as parse_markdown
+        return parse_markdown(text, path)
+    doc = Document(path=path, format="text")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -108,7 +113,7 @@ def read_decoded(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+        raise InputError(f"无法读取文件：{describe(exc)}") from None
     return decode(data)[0]
 
 

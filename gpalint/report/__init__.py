@@ -1,45 +1,55 @@
-"""Report: a Document understood — which template, the title and year, the sections, the three tables."""
+"""Report: a Document understood — which template, the title and year, the sections, the three tables.
+
+The Report holds its own block list: the reader's blocks, with long ones (a whole report pasted as one line) cut
+at the section headings inside them. The Document stays as the reader returned it, for whatever maps back to the
+source (the fixer); every block of the Report still locates its text in the source exactly.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..document import Document
+from ..document import Block, Document
 from ..model import NotAReport
-from .outline import TITLE_WINDOW, Outline, build_outline
+from .outline import TITLE_WINDOW, Outline, build_outline, segment
 from .tables import Table, recover_tables
-from .template import Template, detect_template_hits, load_template, norm
+from .template import Template, Templates, load_templates, norm
 
 
 @dataclass(slots=True)
 class Report:
-    doc: Document
+    doc: Document  # as the reader returned it
+    blocks: list[Block]  # the Report's own segmentation of doc.blocks; outline and table indices point here
     template: Template
     outline: Outline
     tables: dict[str, Table]
     year: int | None  # the report year: the title's, else the configured one
     normalised: str = ""  # whole text, normalised, for cheap searches
-    template_evidence: int = 0  # labels only the detected template has that the report uses (0: chosen or by year)
-    cache: dict = field(default_factory=dict)  # per-report results shared between check kinds
+    template_evidence: int = 0  # distinguishing labels of the detected template the report uses (0: chosen or by year)
 
 
-def analyse(doc: Document, template: str = "auto", year: int | None = None) -> Report:
+def analyse(doc: Document, template: str = "auto", year: int | None = None,
+            templates: Templates | None = None) -> Report:
+    """Understand ``doc`` by ``template`` (a version, or "auto": detect it among ``templates``, by default the
+    built-in ones)."""
+    templates = templates or load_templates()
     normalised = norm("".join(b.text for b in doc.blocks))
     evidence = 0
     if template == "auto":
         title_year = _quick_year(doc)
-        tpl, evidence = detect_template_hits(normalised, title_year or year)
+        tpl, evidence = templates.detect(normalised, title_year or year)
     else:
-        tpl = load_template(template)
-    outline = build_outline(doc, tpl)
-    tables = recover_tables(doc, outline, tpl)
+        tpl = templates.get(template)
+    blocks = segment(doc.blocks, tpl)
+    outline = build_outline(blocks, tpl)
+    tables = recover_tables(blocks, doc.format, outline, tpl)
     report_year = outline.title.year if outline.title and outline.title.year else year
     if report_year is None:  # no year in the title: the 统计期限 statement's, as the rules' year of reference
         m = _STATEMENT_YEAR.search(normalised)
         report_year = int(m.group(1)) if m else None
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
         raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
-    return Report(doc, tpl, outline, tables, report_year, normalised, evidence)
+    return Report(doc, blocks, tpl, outline, tables, report_year, normalised, evidence)
 
 
 _STATEMENT_YEAR = re.compile(r"统计(?:期限|时限|时间)[^。；\d]{0,12}?(\d{4})年")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from . import Report
 
@@ -18,7 +19,8 @@ def _rows(report: Report):
 
 
 def tables_json(report: Report) -> str:
-    out = {"path": report.doc.path, "template": report.template.version, "year": report.year, "tables": []}
+    tables: list[dict[str, Any]] = []
+    out = {"path": report.doc.path, "template": report.template.version, "year": report.year, "tables": tables}
     for table in report.tables.values():
         spec = table.spec
         rows = []
@@ -31,7 +33,7 @@ def tables_json(report: Report) -> str:
                          "line": loc.line if loc else None, "uncertain": rk in table.uncertain,
                          "values": {spec.columns[c].label: (table.cells[(rk, c)].value if (rk, c) in table.cells else None)
                                     for c in cols}})
-        out["tables"].append({"table": spec.title, "name": spec.name, "found": table.found, "rows": rows,
+        tables.append({"table": spec.title, "name": spec.name, "found": table.found, "rows": rows,
                               "issues": [{"kind": i.kind, "row": i.row, "column": i.column, "detail": i.detail,
                                           "line": i.location.line} for i in table.issues]})
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"

@@ -1,9 +1,10 @@
-"""Find the report's title, its six top-level sections and their sub-headings, whatever the heading style.
+"""Find the report's title, its top-level sections and their sub-headings, whatever the heading style.
 
 A block is a section heading when it is short, starts with a level-1 number (一、 … or a Markdown/Word heading
 mark) and its words match one of the template's section titles (exactly, by a known variant, or closely enough to
-be a misspelling). Reports pasted from web pages may hold a whole report in one line: ``segment`` first splits such
-blocks where a section heading stands inside them.
+be a misspelling). Which sections there are, their keys (一 … 六, 七 …) and titles, all come from the template.
+Reports pasted from web pages may hold a whole report in one line: ``segment`` first cuts such blocks where a
+section heading stands inside them, into a block list of the Report's own (the reader's Document stays as read).
 """
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..document import Block, Document
+from ..cjk import NUMERAL
+from ..document import Block
 from .template import SectionSpec, Template, norm, split_numbering
 
-NUMERALS = "一二三四五六七八九十"
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]{1,2}[、.．,，]$")
-_LEVEL1_WRONG = re.compile(r"^(?:\d{1,2}[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)$")  # 「1、」「第一部分」
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[)）]")
+_LEVEL1 = re.compile(rf"^{NUMERAL}{{1,2}}[、.．,，]$")
+_LEVEL1_WRONG = re.compile(rf"^(?:\d{{1,2}}[、.．]|第{NUMERAL}{{1,2}}部分[、.．:：]?)$")  # 「1、」「第一部分」
+_LEVEL2 = re.compile(rf"^[（(]{NUMERAL}{{1,2}}[)）]")
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
 TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
@@ -60,40 +61,51 @@ class Outline:
         return range(s.start, s.end) if s else range(0)
 
 
+@dataclass(frozen=True, slots=True)
+class _Titles:
+    """A template's section titles, compiled for matching headings."""
+
+    exact: dict[str, SectionSpec]  # normalised title → section
+    variants: dict[str, SectionSpec]  # normalised variant → section
+    numbered: re.Pattern[str]  # a section's own number at the start of a text: 「七、」
+    inline: re.Pattern[str]  # a section heading (number and words) anywhere in a text
+
+
 @cache
-def _titles(template: Template) -> tuple[dict[str, SectionSpec], dict[str, SectionSpec], re.Pattern]:
+def _titles(template: Template) -> _Titles:
     exact = {norm(s.title): s for s in template.sections}
     variants = {norm(v): s for s in template.sections for v in s.variants}
     words = sorted({*(s.title for s in template.sections), *(v for s in template.sections for v in s.variants)},
                    key=len, reverse=True)
     long_words = [w for w in words if len(w) >= 8]  # specific enough to stand anywhere, even after a CJK char
     short_words = [w for w in words if len(w) < 8]
-    inline = re.compile(r"(?:(?<![^\W\d_A-Za-z])[一二三四五六]、\s*(?:" + "|".join(map(re.escape, short_words)) + r")"
-                        r"|[一二三四五六]、\s*(?:" + "|".join(map(re.escape, long_words)) + r"))")
-    return exact, variants, inline
+    keys = "(?:" + "|".join(sorted((s.key for s in template.sections), key=len, reverse=True)) + ")"
+    inline = re.compile(r"(?:(?<![^\W\d_A-Za-z])" + keys + r"、\s*(?:" + "|".join(map(re.escape, short_words)) + r")"
+                        r"|" + keys + r"、\s*(?:" + "|".join(map(re.escape, long_words)) + r"))")
+    return _Titles(exact, variants, re.compile(r"^(" + keys + r")、\s*"), inline)
 
 
-def segment(doc: Document, template: Template) -> None:
-    """Split long blocks (whole reports pasted as one line) before each section heading that stands inside them."""
-    _, _, inline = _titles(template)
+def segment(blocks: list[Block], template: Template) -> list[Block]:
+    """The blocks, long ones (whole reports pasted as one line) cut before each section heading inside them."""
+    inline = _titles(template).inline
     out: list[Block] = []
-    for b in doc.blocks:
+    for b in blocks:
         cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0] if len(b.text) >= 200 and not b.cell else []
         if not cuts:
             out.append(b)
             continue
         start = 0
-        for cut in cuts + [len(b.text)]:
+        for cut in [*cuts, len(b.text)]:
             piece = b.text[start:cut]
             if piece.strip():
                 out.append(_slice(b, start, cut))
             start = cut
-    doc.blocks = out
+    return out
 
 
 def _slice(b: Block, start: int, end: int) -> Block:
     """The part [start, end) of a block, as a block of its own whose offsets still map to the right source place."""
-    line, column = b._position(start)
+    line, column = b.position(start)
     breaks = tuple((at - start, ln, col) for at, ln, col in b.breaks if start < at < end)
     return Block(b.text[start:end], line, column, b.page, b.heading if start == 0 else None, None,
                  b.bold if start == 0 else False, breaks)
@@ -101,12 +113,12 @@ def _slice(b: Block, start: int, end: int) -> Block:
 
 def match_section(text: str, template: Template) -> tuple[SectionSpec, str] | None:
     """The section a heading's words name, and how ("exact", "variant", "fuzzy"), or None."""
-    exact, variants, _ = _titles(template)
+    titles = _titles(template)
     words = norm(text).rstrip(":：").rstrip("。.")
-    if words in exact:
-        return exact[words], "exact"
-    if words in variants:
-        return variants[words], "variant"
+    if words in titles.exact:
+        return titles.exact[words], "exact"
+    if words in titles.variants:
+        return titles.variants[words], "variant"
     if len(words) < 4:
         return None
     from difflib import SequenceMatcher  # only for headings that are not exact or known variants
@@ -130,9 +142,9 @@ def _table_labels(template: Template) -> frozenset[str]:
     return frozenset(split_numbering(r.label)[1] for t in template.tables.values() for r in t.rows.values())
 
 
-def find_title(doc: Document) -> Title | None:
+def find_title(blocks: list[Block]) -> Title | None:
     """The title among the first blocks; a title wrapped over two lines (PDF, narrow Word columns) is joined."""
-    blocks = doc.blocks[:TITLE_WINDOW]
+    blocks = blocks[:TITLE_WINDOW]
     for i, b in enumerate(blocks):
         if b.cell is not None:
             continue
@@ -152,17 +164,18 @@ def find_title(doc: Document) -> Title | None:
     return None
 
 
-def build_outline(doc: Document, template: Template) -> Outline:
-    segment(doc, template)
+def build_outline(blocks: list[Block], template: Template) -> Outline:
+    """The outline of ``blocks`` (already segmented: block indices are into that list)."""
+    titles = _titles(template)
     headings: list[Heading] = []
     subheadings: list[tuple[int, str, str]] = []
-    for i, b in enumerate(doc.blocks):
+    for i, b in enumerate(blocks):
         text = b.text.strip().lstrip("#").strip()  # Markdown marks that reached a PDF or Word file as text
-        if not text or b.cell is not None or "\t" in text:
-            continue
+        if not text or b.cell is not None or ("\t" in text and len(text) <= MAX_HEADING):
+            continue  # a tab: a table row (in a long block, only a heading at its very start counts, below)
         if len(text) > MAX_HEADING:
             text = text[:MAX_HEADING + 10]
-            if not re.match(r"^[一二三四五六]、", text):
+            if not titles.numbered.match(text):
                 continue
         numbering, words = _numbering_as_written(text)
         if _LEVEL2.match(text):
@@ -175,11 +188,8 @@ def build_outline(doc: Document, template: Template) -> Outline:
             continue
         if numbering and not (_LEVEL1.match(numbering) or _LEVEL1_WRONG.match(numbering)):
             continue
-        if not numbering and not (b.heading or b.bold):
-            # a bare title line counts only when it is exactly a section title
-            exact, _, _ = _titles(template)
-            if norm(words).rstrip(":：") not in exact:
-                continue
+        if not numbering and not (b.heading or b.bold) and norm(words).rstrip(":：") not in titles.exact:
+            continue  # a bare title line counts only when it is exactly a section title
         if _is_table_label(norm(words), template):
             continue
         m = match_section(words, template)
@@ -189,35 +199,36 @@ def build_outline(doc: Document, template: Template) -> Outline:
             found = _inline_heading(text, template)  # 「六、其他需要报告的事项 无。」: heading and text on one line
             if found:
                 headings.append(Heading(i, found[0], found[1], found[2], "exact"))
-    _recover_misnumbered(doc, template, headings, subheadings)
+    _recover_misnumbered(template, headings, subheadings)
     sections: dict[str, Section] = {}
     for n, h in enumerate(headings):
-        end = headings[n + 1].index if n + 1 < len(headings) else len(doc.blocks)
+        end = headings[n + 1].index if n + 1 < len(headings) else len(blocks)
         if h.spec.key not in sections:
             sections[h.spec.key] = Section(h.spec.key, h, h.index + 1, end)
     # a heading that shares its line with the section's first text: the section starts at the heading block
     for s in sections.values():
-        rest = doc.blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
+        rest = blocks[s.heading.index].text.split(s.heading.title, 1)[-1]
         if rest.strip(" \t\u3000：:。"):
             s.start = s.heading.index
-    return Outline(find_title(doc), headings, sections, subheadings)
+    return Outline(find_title(blocks), headings, sections, subheadings)
 
 
-def _recover_misnumbered(doc: Document, template: Template, headings: list[Heading],
-                         subheadings: list[tuple[int, str, str]]) -> None:
+def _recover_misnumbered(template: Template, headings: list[Heading], subheadings: list[tuple[int, str, str]]) -> None:
     """A section whose heading carries a second-level number (「（六）其他需要报告的事项」) is that section, badly
     numbered (S104), not missing (S101) — when no other heading names it, the words are the template's, and it stands
-    in order after the previous section (outside 一, whose sub-items often echo the section titles)."""
-    exact, variants, _ = _titles(template)
+    in order after the previous section (outside the first section, 一, whose sub-items often echo the section
+    titles)."""
+    titles = _titles(template)
     order = [s.key for s in template.sections]
+    first = order[0]
     present = {h.spec.key: h.index for h in headings}
     for i, numbering, words in subheadings:
-        spec = exact.get(norm(words).rstrip(":：")) or variants.get(norm(words).rstrip(":："))
-        if spec is None or spec.key in present or spec.key == "一":
+        spec = titles.exact.get(norm(words).rstrip(":：")) or titles.variants.get(norm(words).rstrip(":："))
+        if spec is None or spec.key in present or spec.key == first:
             continue
         earlier = [present[k] for k in order[: order.index(spec.key)] if k in present]
         later = [present[k] for k in order[order.index(spec.key) + 1:] if k in present]
-        if "一" in present and earlier and max(earlier) > present["一"] and i > max(earlier) \
+        if first in present and earlier and max(earlier) > present[first] and i > max(earlier) \
                 and all(i < j for j in later):
             headings.append(Heading(i, numbering, words.rstrip("：:"), spec, "exact"))
             present[spec.key] = i
@@ -232,13 +243,14 @@ def _numbering_as_written(text: str) -> tuple[str, str]:
     return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()
 
 
-def _inline_heading(text: str, template: Template):
-    exact, variants, _ = _titles(template)
-    m = re.match(r"^([一二三四五六])、\s*", text)
+def _inline_heading(text: str, template: Template) -> tuple[str, str, SectionSpec] | None:
+    """(numbering, words as written, section) of a section heading at the start of ``text`` followed by more text."""
+    titles = _titles(template)
+    m = titles.numbered.match(text)
     if not m:
         return None
     rest = norm(text[m.end():])
-    for table in (exact, variants):
+    for table in (titles.exact, titles.variants):
         for words, spec in sorted(table.items(), key=lambda kv: -len(kv[0])):
             if rest.startswith(words):
                 return m.group(0).strip(), text[m.end():m.end() + len(words)], spec
