@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .model import FileResult, InputError, Severity
+from .model import FileResult, InputError, NotAReport, Severity
 from .oserrors import describe
 from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 from .readers import SUFFIXES
@@ -187,13 +187,19 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
     o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
+    b = o.add_mutually_exclusive_group()
+    b.add_argument("--write-baseline", type=Path, metavar="文件", help="把本次发现的问题记入基线文件（视为已知问题）")
+    b.add_argument("--baseline", type=Path, metavar="文件", help="只报告基线文件中没有的新问题")
     r = sub.add_parser("rule", help="显示一条规则的说明", description="显示一条规则的说明、依据和示例。")
     r.positionals.add_argument("code", metavar="代码", help="规则代码，如 T103")
     rs = sub.add_parser("rules", help="列出全部规则", description="列出全部规则（含配置中的自定义规则）。")
     rs.options.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="输出格式")
-    e = sub.add_parser("extract", help="输出识别出的表格（json 或 csv）", description="输出 gpalint 识别出的统计表。")
-    e.positionals.add_argument("file", metavar="文件", help="一份报告")
-    e.options.add_argument("--format", choices=("json", "csv"), default="json", help="输出格式")
+    e = sub.add_parser("extract", help="输出识别出的表格（json、csv 或 xlsx）", description="输出 gpalint 识别出的统计表。")
+    e.positionals.add_argument("paths", nargs="+", metavar="路径",
+                               help="一份报告（json、csv）；xlsx 可以是多个文件或目录，每份报告一行")
+    e.options.add_argument("--format", choices=("json", "csv", "xlsx"), default="json",
+                           help="输出格式（xlsx：每张表一个工作表，需要 openpyxl）")
+    e.options.add_argument("--output", "-o", metavar="文件", help="写入文件（xlsx 输出到终端时必须给出）")
     e.options.add_argument("--template", type=_template, default="auto", metavar="版本", help="模板版本：auto、2021、2019")
     add_test_rules_parser(sub)
     return p
@@ -298,13 +304,15 @@ def cmd_check(args) -> int:
         args.format = SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
     files, errors, walked = collect(args.paths)
     output = _output_target(args.output, files, walked)
+    if args.write_baseline:  # the same checks: its folder is writable, and it is not one of the reports
+        _output_target(str(args.write_baseline), files, walked)
     if output is not None and output.exists():  # last run's output, found again by walking the folder
         files = [f for f in files if not (f in walked and _same_file(f, output))]
     rules = _check_selectors(args, files)
     results = list(run_all(args, files))
-    for path, r in zip(files, results):
-        if r.skipped and path in walked:  # found beside the reports, not one of them: say so, and go on
-            _say(f"{display_path(r.path)}: 已跳过：{r.error}")
+    skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
+    for r in skipped:  # found beside the reports, not one of them: say so, and go on
+        _say(f"{display_path(r.path)}: 已跳过：{r.error}")
     results = [r for path, r in zip(files, results) if not (r.skipped and path in walked)]
     failed = errors + [r for r in results if r.error]
     for r in failed:
@@ -314,6 +322,10 @@ def cmd_check(args) -> int:
         _say("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告")
         return EXIT_ERROR
     hidden = _filter_severity(ok, args.severity)
+    if args.write_baseline or args.baseline:
+        _use_baseline(args, ok)
+        if args.write_baseline:
+            return EXIT_ERROR if failed else EXIT_CLEAN
     if args.diff:
         text = "".join(r.diff or "" for r in ok)
         _write(output, args.format, text)
@@ -326,6 +338,8 @@ def cmd_check(args) -> int:
             if args.fix:
                 fixed = sum(r.fixed for r in ok)
                 text += f"已修复 {fixed} 处问题。\n" if fixed else ""
+        elif args.format == "html":  # the review page lists the files it skipped, with the reason
+            text = render("html", ok + failed, rules, skipped=skipped)
         else:
             text = render(args.format, ok + failed, rules)
     except MemoryError:
@@ -338,6 +352,25 @@ def cmd_check(args) -> int:
     if any(r.diagnostics for r in ok) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _use_baseline(args, results: list[FileResult]) -> None:
+    """--write-baseline: record the findings; --baseline: keep only the new ones, and say how many are gone."""
+    from .baseline import BaselineError, apply, write
+    if args.write_baseline:
+        try:
+            count = write(args.write_baseline, results)
+        except OSError as exc:
+            raise CommandError(f"无法写入基线文件「{display_path(str(args.write_baseline))}」：{describe(exc)}") from None
+        _say(f"gpalint: 已把 {count} 个问题记入基线文件 {display_path(str(args.write_baseline))}")
+        return
+    before = sum(len(r.diagnostics) for r in results)
+    try:
+        gone = apply(args.baseline, results)
+    except BaselineError as exc:
+        raise CommandError(str(exc)) from None
+    known = before - sum(len(r.diagnostics) for r in results)
+    _say(f"gpalint: 基线中的 {known} 个已知问题未列出" + (f"；基线中有 {gone} 个问题已不再出现" if gone else ""))
 
 
 def _filter_severity(results: list[FileResult], minimum: str | None) -> int:
@@ -514,19 +547,65 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
+    from .report.export import tables_csv, tables_json
+    if args.format == "xlsx":
+        return _extract_workbook(args)
+    if len(args.paths) > 1:
+        raise CommandError(f"参数错误：{args.format} 格式一次只导出一份报告；多份报告请用 --format xlsx")
+    path = args.paths[0]
+    try:
+        report = _extract_report(Path(path), args.template)
+    except InputError as exc:
+        _say(f"{display_path(path)}: 错误：{exc}")
+        return EXIT_ERROR
+    output = _output_target(args.output, [Path(path)], set())
+    _write(output, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
+    return EXIT_CLEAN
+
+
+def _extract_report(path: Path, template: str):
+    """The Report of one file for extract, with the templates of the configuration that applies to it."""
     from .config import settings_for
     from .readers import read
     from .report import analyse
-    from .report.export import tables_csv, tables_json
     from .report.template import load_templates
-    try:
-        templates = load_templates(tuple(settings_for(Path(args.file)).extra_templates))
-        report = analyse(read(args.file), args.template, templates=templates)
-    except InputError as exc:
-        _say(f"{display_path(args.file)}: 错误：{exc}")
-        return EXIT_ERROR
-    _write(None, args.format, tables_json(report) if args.format == "json" else tables_csv(report))
-    return EXIT_CLEAN
+    templates = load_templates(tuple(settings_for(path).extra_templates))
+    return analyse(read(path), template, templates=templates)
+
+
+def _extract_workbook(args) -> int:
+    """extract --format xlsx: the tables of every report under the paths, one row per report (gpalint.output.xlsx)."""
+    from .output import xlsx
+    from .output.readout import readout
+    if not xlsx.available():
+        raise CommandError(xlsx.MISSING)
+    if not args.output and sys.stdout.isatty():
+        raise CommandError("参数错误：xlsx 是二进制文件，请用 --output 指定要写入的文件，如 -o 统计表.xlsx")
+    files, errors, walked = collect(args.paths)
+    output = _output_target(args.output, files, walked)
+    reports, failed = [], [(r.path, r.error or "") for r in errors]
+    for path in files:
+        try:
+            reports.append((str(path), readout(_extract_report(path, args.template))))
+        except NotAReport as exc:
+            if path not in walked:
+                failed.append((str(path), str(exc)))
+            else:
+                _say(f"{display_path(str(path))}: 已跳过：{exc}")
+        except InputError as exc:
+            failed.append((str(path), str(exc)))
+    for name, reason in failed:
+        _say(f"{display_path(name)}: 错误：{reason}")
+    data = xlsx.workbook(reports, failed)
+    if output is not None:
+        from .atomic import replace_atomically
+        try:
+            replace_atomically(output, data)
+        except OSError as exc:
+            raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_ERROR if failed or not reports else EXIT_CLEAN
 
 
 # ── test-rules ──────────────────────────────────────────────────────────────────────────────────────────

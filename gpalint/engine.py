@@ -29,6 +29,7 @@ class Options:
     # set by the CLI from the configuration found for the file (config.selected / config.severity_for)
     select_fn: Callable[[str], bool] | None = None
     severity_fn: Callable[[str], Severity | None] | None = None
+    readout: bool = False  # also return what was read (FileResult.readout), for the review page
 
     def wants(self, code: str) -> bool:
         if self.select_fn is not None:
@@ -151,14 +152,20 @@ class Engine:
 
     def check_document(self, doc: Document, options: Options) -> tuple[Report, list[Diagnostic]]:
         report = analyse(doc, options.template, options.year, self.templates)
-        return report, self.check_report(report, options)
+        diagnostics = self.check_report(report, options)
+        from .baseline import add_fingerprints
+        add_fingerprints(report, diagnostics)
+        return report, diagnostics
 
     def check_path(self, path: str | Path, options: Options) -> FileResult:
         from .readers import read
         result = FileResult(str(path))
         try:
             doc = read(path)
-            _, result.diagnostics = self.check_document(doc, options)
+            report, result.diagnostics = self.check_document(doc, options)
+            if options.readout:
+                from .output.readout import readout
+                result.readout = readout(report)
         except InputError as exc:
             result.error = str(exc)
             result.skipped = isinstance(exc, NotAReport)

@@ -84,6 +84,8 @@ class Diagnostic:
     hint: str | None = None
     fix: Fix | None = None
     source_line: str | None = None  # the text of the located line, for the underlined excerpt
+    expected: str | None = None  # the value the rule expects there (a table total), shown beside the found one
+    fingerprint: str | None = None  # what identifies the finding across edits elsewhere (gpalint.baseline)
 
     def sort_key(self):
         loc = self.location
@@ -108,6 +110,7 @@ class FileResult:
     skipped: bool = False  # found by a directory walk and not a report: a note, not an error
     fixed: int = 0
     diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
+    readout: dict | None = None  # what gpalint read (agency, year, tables) as plain data, for the review page
 
 
 class InputError(Exception):

@@ -35,7 +35,7 @@ def test_findings_exit_1_and_json_contract(capsys):
     f101 = [d for d in data if d["code"] == "F101"]
     assert len(f101) == 1
     assert set(f101[0]) == {"code", "severity", "message", "path", "line", "column", "end_line", "end_column",
-                            "context", "fix"}
+                            "context", "fix", "fingerprint"}
     assert f101[0]["severity"] == "error" and f101[0]["line"] == 96 and f101[0]["column"] == 1
 
 

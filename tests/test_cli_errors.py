@@ -185,7 +185,7 @@ def test_files_that_could_not_be_checked_are_in_json_sarif_and_junit(tmp_path, c
     [error] = [d for d in data if d["code"] == "E000"]
     assert error["path"] == str(missing) and error["severity"] == "error" and error["message"] == "文件或目录不存在"
     assert set(error) == {"code", "severity", "message", "path", "line", "column", "end_line", "end_column",
-                          "context", "fix"}  # the shape of every other entry
+                          "context", "fix", "fingerprint"}  # the shape of every other entry
     assert any(d["code"] == "F101" for d in data)  # the findings are still there
     _, out, _ = run("check", "--format", "sarif", FAULTY, missing, capsys=capsys)
     [note] = json.loads(out)["runs"][0]["invocations"][0]["toolExecutionNotifications"]

@@ -140,7 +140,8 @@ def test_junit_parses_back_with_the_right_counts():
 def test_html_page_escapes_and_summarises():
     page = html.render(_results(), RULES)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    assert "<script" not in page.replace("&lt;script", "")  # no script, and messages are escaped
+    # one script, the page's own (its hash is the only one the CSP allows), and messages are escaped
+    assert page.count("<script") == 1 and f"<script>{html.SCRIPT}</script>" in page
     assert "见 a:b &lt;script&gt;" in page
     assert "T103 的要求 &lt;b&gt;&amp;" in page
     assert "表三 「（七）总计」行 「总计」列" in page
@@ -165,7 +166,7 @@ def test_json_lists_files_that_could_not_be_checked_as_e000():
     assert [d["code"] for d in data] == ["G101", "D101", "T103", "T103", "T999", "E000"]
     assert data[-1] == {"code": "E000", "severity": "error", "message": "无法读取：文件不是有效的 .docx（zip 损坏）",
                         "path": "reports/broken.docx", "line": 1, "column": 1, "end_line": 1, "end_column": 1,
-                        "context": None, "fix": None}
+                        "context": None, "fix": None, "fingerprint": None}
     assert set(data[-1]) == set(data[2]) and "page" in data[3]  # the same shape as a finding
 
 

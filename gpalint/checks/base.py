@@ -332,8 +332,8 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
     report = context.report
     message = fill(rule.message, filled)
     hint = fill(rule.hint, filled) if rule.hint else None
-    found = _block_at(context, location)
-    if fix is not None and any((b := _block_at(context, e.location)) is not None and b[0].rendered
+    found = block_at(context, location)
+    if fix is not None and any((b := block_at(context, e.location)) is not None and b[0].rendered
                                for e in fix.edits):
         fix = None  # the text there is rendered from markup (Block.rendered): an edit could not be placed back safely
     source = None
@@ -342,10 +342,12 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
         if location.context is None and report.doc.format in ("docx", "pdf"):
             location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
         source = text if block.cell is not None else " " * (column - 1) + text
-    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source)
+    expected = fields.get("expected")
+    return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
+                      expected=None if expected is None else str(expected))
 
 
-def _block_at(context: Context, location: Location) -> tuple[Block, tuple[int, str]] | None:
+def block_at(context: Context, location: Location) -> tuple[Block, tuple[int, str]] | None:
     """The block holding the location, and (column, text) of its part on the location's source line."""
     for b in context.blocks_on(location.page, location.line):
         seg = b.segment(location.line)

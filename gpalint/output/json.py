@@ -1,7 +1,7 @@
-"""--format json: a JSON array, one object per diagnostic, exactly the fields of the contract in DESIGN.md (page
-only for PDF). A file that could not be checked is one object of the same shape with code ``E000`` (not a rule:
-the file's problem, as SARIF's toolExecutionNotifications and JUnit's <error>), so a consumer that reads the array
-keeps working and still sees that the run was incomplete."""
+"""--format json: a JSON array, one object per diagnostic, the fields of the contract in DESIGN.md (page only for
+PDF) and the ``fingerprint`` that --baseline matches (gpalint.baseline). A file that could not be checked is one
+object of the same shape with code ``E000`` (not a rule: the file's problem, as SARIF's toolExecutionNotifications
+and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,8 @@ def diagnostic_dict(d: Diagnostic) -> dict:
     loc = d.location
     out: dict[str, Any] = {"code": d.code, "severity": d.severity.value, "message": d.message, "path": d.path,
            "line": loc.line, "column": loc.column, "end_line": loc.end_line or loc.line,
-           "end_column": loc.end_column or loc.column, "context": loc.context, "fix": None}
+           "end_column": loc.end_column or loc.column, "context": loc.context, "fix": None,
+           "fingerprint": d.fingerprint}
     if loc.page is not None:
         out["page"] = loc.page
     if d.fix:
@@ -28,7 +29,8 @@ def diagnostic_dict(d: Diagnostic) -> dict:
 
 def file_error_dict(r: FileResult) -> dict:
     return {"code": FILE_ERROR_CODE, "severity": "error", "message": r.error, "path": r.path,
-            "line": 1, "column": 1, "end_line": 1, "end_column": 1, "context": None, "fix": None}
+            "line": 1, "column": 1, "end_line": 1, "end_column": 1, "context": None, "fix": None,
+            "fingerprint": None}
 
 
 def render(results: list[FileResult], rules) -> str:
