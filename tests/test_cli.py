@@ -126,7 +126,7 @@ def test_python_m_gpalint_and_statistics():
     proc = subprocess.run([sys.executable, "-m", "gpalint", "check", "--statistics", str(seed("002"))],
                           capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "S106" in proc.stdout and "4" in proc.stdout.split("S106")[0].splitlines()[-1]
+    assert "S106" in proc.stdout and "1" in proc.stdout.split("S106")[0].splitlines()[-1]
 
 
 def test_exit_zero(capsys):

@@ -73,11 +73,11 @@ EXPECTED = {
             "F102": 1},  # 「政府信息公开处理费」 is not the 109号 term 信息处理费
     "001": {},  # the cleanest seed: statement present, narrative 2 applications = table 三 row 一 (2)
     "002": {"D101": 1,  # no 统计期限
-            "S106": 4,  # §一 is 一是…五是 prose: only 平台建设 of the five subjects is named
+            "S106": 1,  # §一 is 一是…五是 prose naming 平台建设 and 公开管理: one finding for the other three
             "F102": 1},  # 「政府信息公开处理费」
     "003": {"D101": 1,  # no 统计期限
             "F102": 1},  # 「信息公开处理费」
-    "004": {"S106": 2,  # §一 names neither 政府信息管理 nor 平台建设 (its items are non-template)
+    "004": {"S106": 1,  # §一 has 政府信息公开管理情况 (政府信息管理 by meaning) but no 平台建设
             "F101": 1},  # §六 「没有需要报告的其他事项」: no word on 信息处理费
 }
 

@@ -2,12 +2,15 @@
 the title's year against the statistics year, and so on.
 
 Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
-落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
-"cell:四/数据/直诉.总计+复诉.总计");
+落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum of cells
+"cell:四/数据/直诉.总计+复诉.总计", "cell:三/一+二/总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
-compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
+compared, or only the number the scope names most often, when it is a clear majority). ``right`` may also be a list
+of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到申请
+N 件: the new applications, or with the carry-over) agrees when it equals any of them. The finding is placed at
 ``left``; the preconditions of base.Conditions apply (``unless`` is matched against the whole document).
-Message fields: {left}, {right}, {left_text} (the matched words), {right_text}.
+Message fields: {left}, {right} (the first reading), {left_text} (the matched words), {right_text}, {readings}
+(each distinct reading as 「label为 N」, joined by ，).
 """
 from __future__ import annotations
 
@@ -34,10 +37,10 @@ from .signing_date import find_signature
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """cell:表/行/列 — a table cell, or the sum of several columns of one row (列1+列2)."""
+    """cell:表/行/列 — a table cell, or the sum of several cells (行1+行2, 列1+列2: every row with every column)."""
 
     table: str
-    row: str
+    rows: tuple[str, ...]
     columns: tuple[str, ...]
 
 
@@ -54,21 +57,28 @@ Source = str | Cell | Mentions  # str: "title.year" or "signature.report-year"
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """One way of reading the figure ``left`` states, and its label in the message (「新收申请」)."""
+
+    source: Source
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Params:
     left: Source
-    right: Source
+    right: tuple[Reading, ...]
     conditions: Conditions
 
 
-def _source(table: CheckTable, key: str) -> Source:
-    value = table.value(key, object)
+def _source(table: CheckTable, key: str, value: object) -> Source:
     if value in ("title.year", "signature.report-year"):
         return str(value)
     if isinstance(value, str) and value.startswith("cell:"):
         parts = value[5:].split("/")
         if len(parts) != 3:
             raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
-        return Cell(parts[0], parts[1], tuple(parts[2].split("+")))
+        return Cell(parts[0], tuple(parts[1].split("+")), tuple(parts[2].split("+")))
     if isinstance(value, dict) and "pattern" in value:
         unknown = sorted(set(value) - {"scope", "pattern", "mode"})
         if unknown:
@@ -83,9 +93,31 @@ def _source(table: CheckTable, key: str) -> Source:
     raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
+def _readings(table: CheckTable) -> tuple[Reading, ...]:
+    """``right``: one source, or a list of readings, each a source or {source, label}."""
+    value = table.value("right", object)
+    if not isinstance(value, list):
+        return (Reading(_source(table, "right", value)),)
+    if not value:
+        raise table.error("right", "至少要有一个来源")
+    readings = []
+    for i, item in enumerate(value):
+        key = f"right[{i}]"
+        if isinstance(item, dict) and "source" in item:
+            unknown = sorted(set(item) - {"source", "label"})
+            if unknown:
+                raise table.error(f"{key}.{unknown[0]}", "只能写 source、label")
+            if not isinstance(item.get("label", ""), str):
+                raise table.error(f"{key}.label", "应为字符串")
+            readings.append(Reading(_source(table, f"{key}.source", item["source"]), item.get("label", "")))
+        else:
+            readings.append(Reading(_source(table, key, item)))
+    return tuple(readings)
+
+
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
-    params = Params(_source(table, "left"), _source(table, "right"), Conditions.read(table))
+    params = Params(_source(table, "left", table.value("left", object)), _readings(table), Conditions.read(table))
     table.done()
     return params
 
@@ -104,10 +136,10 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
     elif isinstance(source, Cell):
         tab = report.tables.get(source.table)
         if tab and tab.found:
-            values = [tab.value(source.row, c) for c in source.columns]
+            values = [tab.value(r, c) for r in source.rows for c in source.columns]
             if all(v is not None for v in values):
                 total = sum(v for v in values if v is not None)
-                yield total, tab.cells[(source.row, source.columns[0])].location, str(total)
+                yield total, tab.cells[(source.rows[0], source.columns[0])].location, str(total)
     elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
                  for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)]
@@ -124,14 +156,23 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
     report, cond = context.report, params.conditions
     if not cond.applies(report, scope_text(report, "document") if cond.needs_text else None):
         return
-    rights = list(_values(report, params.right))
-    if not rights:
+    readings: list[tuple[float, str, str]] = []  # (value, label, text) of each reading the report has
+    for reading in params.right:
+        found = next(iter(_values(report, reading.source)), None)
+        if found is not None:
+            readings.append((found[0], reading.label, found[2]))
+    if not readings:
         return
-    right = rights[0][0]
+    accepted = {value for value, _, _ in readings}
+    first_label: dict[float, str] = {}  # each distinct value once, with the label of its first reading
+    for value, label, _ in readings:
+        first_label.setdefault(value, label)
+    said = "，".join(f"{label}为 {value}" for value, label in first_label.items())
     for value, loc, text in _values(report, params.left):
-        if value != right:
-            yield diagnostic(rule, context, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
+        if value not in accepted:
+            yield diagnostic(rule, context, loc, left=value, right=readings[0][0], left_text=text,
+                             right_text=readings[0][2], readings=said)
 
 
-KIND = CheckKind("compare", prepare, run, ("left", "right", "left_text", "right_text"),
-                 "两个数须一致：正文中的数、表格单元格、标题年度、落款年度")
+KIND = CheckKind("compare", prepare, run, ("left", "right", "left_text", "right_text", "readings"),
+                 "两个数须一致：正文中的数、表格单元格、标题年度、落款年度（可有几种读法）")

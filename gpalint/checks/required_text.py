@@ -1,13 +1,17 @@
 """kind = "required-text": a scope must say something — any one of ``patterns`` (regular expressions), and/or
-each of the ``each`` keywords (one finding per keyword absent).
+each of the ``each`` subjects (one finding naming all the subjects absent).
 
 Parameters: ``scope`` (document, title, body, section:一 … section:六), ``patterns`` and/or ``each``, and the
-preconditions of base.Conditions (min_year, max_year, when, when_cell, when_above). A section scope is checked only
-when the section exists: a missing section is the S rules' finding.
-Message fields: {scope} (the section heading), {year}, {keyword}.
+preconditions of base.Conditions (min_year, max_year, when, when_cell, when_above). An ``each`` item is a
+keyword, or a table {name = "平台建设", pattern = "平台(?:载体)?建设|…"} for a subject real reports word in several
+ways; both are matched against the scope with and without its whitespace. A section scope is checked only when the
+section exists: a missing section is the S rules' finding.
+Message fields: {scope} (the section heading), {year}, {keyword} (the absent subjects, joined by 、), {missing} (the
+same, each in 「」).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,18 +30,39 @@ from .base import (
 
 
 @dataclass(frozen=True, slots=True)
+class Subject:
+    """An ``each`` item: its name in the message, and the pattern that finds it (a keyword stands for itself)."""
+
+    name: str
+    pattern: TextPattern
+
+
+@dataclass(frozen=True, slots=True)
 class Params:
     scope: str
     patterns: tuple[TextPattern, ...]
-    each: tuple[str, ...]
+    each: tuple[Subject, ...]
     conditions: Conditions
+
+
+def _subjects(table: CheckTable) -> tuple[Subject, ...]:
+    subjects = []
+    for i, item in enumerate(table.value("each", list, [])):
+        if isinstance(item, str):
+            subjects.append(Subject(item, re.compile(re.escape(item))))
+        elif (isinstance(item, dict) and set(item) == {"name", "pattern"}
+              and isinstance(item["name"], str) and isinstance(item["pattern"], str)):
+            subjects.append(Subject(item["name"], table.pattern(f"each[{i}].pattern", item["pattern"])))
+        else:
+            raise table.error(f"each[{i}]", "每一项应为关键词，或 {name = \"…\", pattern = \"…\"}")
+    return tuple(subjects)
 
 
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
     scope = table.scope()
     patterns = tuple(table.pattern("patterns", p) for p in table.strings("patterns", []))
-    each = tuple(table.strings("each", []))
+    each = _subjects(table)
     if not patterns and not each:
         raise table.error("patterns", "patterns 与 each 至少要有一个")
     params = Params(scope, patterns, each, Conditions.read(table))
@@ -60,10 +85,11 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
     anchor = scope_anchor(report, scope)
     if params.patterns and not any(p.search(text) or p.search(compact) for p in params.patterns):
         yield diagnostic(rule, context, anchor, scope=heading, year=year or "××××")
-    for keyword in params.each:
-        if keyword not in compact:
-            yield diagnostic(rule, context, anchor, scope=heading, keyword=keyword)
+    missing = [s.name for s in params.each if not (s.pattern.search(text) or s.pattern.search(compact))]
+    if missing:  # one finding for the scope, however many subjects it lacks
+        yield diagnostic(rule, context, anchor, scope=heading, keyword="、".join(missing),
+                         missing="".join(f"「{m}」" for m in missing))
 
 
-KIND = CheckKind("required-text", prepare, run, ("scope", "year", "keyword"),
+KIND = CheckKind("required-text", prepare, run, ("scope", "year", "keyword", "missing"),
                  "某一范围必须写到的内容（任一正则表达式，或每个关键词）")

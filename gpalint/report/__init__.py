@@ -36,8 +36,8 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
     normalised = norm("".join(b.text for b in doc.blocks))
     evidence = 0
     if template == "auto":
-        title_year = _quick_year(doc)
-        tpl, evidence = templates.detect(normalised, title_year or year)
+        # the year the template was in force: the title's, the given one, else the 统计期限 statement's
+        tpl, evidence = templates.detect(normalised, _quick_year(doc) or year or _statement_year(normalised))
     else:
         tpl = templates.get(template)
     blocks = segment(doc.blocks, tpl)
@@ -45,8 +45,7 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
     tables = recover_tables(blocks, doc.format, outline, tpl)
     report_year = outline.title.year if outline.title and outline.title.year else year
     if report_year is None:  # no year in the title: the 统计期限 statement's, as the rules' year of reference
-        m = _STATEMENT_YEAR.search(normalised)
-        report_year = int(m.group(1)) if m else None
+        report_year = _statement_year(normalised)
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
         raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
     return Report(doc, blocks, tpl, outline, tables, report_year, normalised, evidence)
@@ -61,3 +60,8 @@ def _quick_year(doc: Document) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def _statement_year(normalised: str) -> int | None:
+    m = _STATEMENT_YEAR.search(normalised)
+    return int(m.group(1)) if m else None

@@ -276,7 +276,8 @@ class Templates:
 
     def detect(self, normalised_text: str, year: int | None) -> tuple[Template, int]:
         """The template the report's labels point to (see the class), and how many of its distinguishing labels
-        the report uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest)."""
+        the report uses (0: chosen by ``year`` alone). Ties go to the template in force for ``year`` (the newest);
+        with no year at all, to the newest template."""
         used = {label for label, finder in zip(self._all, self._finders) if finder.search(normalised_text)}
         best: Template | None = None
         best_score: tuple[int, float, int, int] = (-(1 << 30), -1.0, -1, -1)
@@ -284,7 +285,7 @@ class Templates:
             own = self.distinguishing[t.version]
             found = sum(1 for label in own if label in used)
             lacked = len(used & self._lacks[t.version])
-            in_force = (t.first_year or 0) if t.in_force(year) else -1
+            in_force = (t.first_year or 0) if year is None or t.in_force(year) else -1
             score = (-lacked, found / len(own) if own else 0.0, found, in_force)
             if score > best_score:
                 best, best_score = t, score
