@@ -18,6 +18,7 @@ from .model import FileResult, InputError, NotAReport, Severity
 from .oserrors import describe
 from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 from .readers import SUFFIXES
+from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS, engine_for, run_all
 from .tomlfile import RuleFileError
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -112,6 +113,22 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"「{text}」不是秒数：应为正数")
+    return value
+
+
+def _megabytes(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"「{text}」不是兆字节数：应为正整数")
+    return int(text)
+
+
 EXIT_CODES = "退出码：0 没有发现问题；1 发现了问题；2 参数或配置有误，或有文件无法检查（每个文件一行说明，其余文件照常检查）。"
 
 MAIN_EPILOG = f"""示例：
@@ -160,7 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--statistics", action="store_true", help="按规则统计问题数")
     o.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
     o.add_argument("--quiet", "-q", action="store_true", help="只输出问题行，不输出源码摘录和汇总")
-    o.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N", help="并行进程数（默认 0：自动）")
+    o.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                   help="并行进程数（默认 0：自动；不超过 CPU 数和文件数）")
+    o.add_argument("--max-seconds", "--timeout", type=_seconds, metavar="秒",
+                   help=f"每个文件最多检查多少秒，超出则报告该文件未能检查（默认 {DEFAULT_MAX_SECONDS:g}）")
+    o.add_argument("--max-memory", type=_megabytes, metavar="MB",
+                   help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -277,65 +299,6 @@ def _excluded(path: Path) -> bool:
     return excluded(path, settings_for(path))
 
 
-def _options(args, path: Path):
-    """The options for one file: its configuration (found upward from it), overridden by the command line."""
-    from .config import _load_cached, selected, settings_for, severity_for
-    from .engine import Options
-    settings = _load_cached(args.config.resolve()) if args.config else settings_for(path)
-    options = Options(template=args.template or settings.template, year=args.year or settings.year,
-                      select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
-                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
-    return options, settings.rule_sources
-
-
-_ENGINES: dict = {}
-
-
-def _engine(sources):
-    from .engine import Engine
-    if sources not in _ENGINES:
-        _ENGINES[sources] = Engine.load(sources)
-    return _ENGINES[sources]
-
-
-def check_one(args, path: Path) -> FileResult:
-    """Check one file (in this process or a worker); never raises for bad input."""
-    try:
-        options, extra = _options(args, path)
-        engine = _engine(extra)
-        if args.fix or args.diff:
-            from .fix import fix_file
-            return fix_file(engine, path, options, unsafe=args.unsafe_fixes, diff_only=args.diff)
-        return engine.check_path(path, options)
-    except InputError as exc:
-        return FileResult(str(path), error=str(exc))
-    except RuleFileError:
-        raise
-    except Exception as exc:  # a bug in gpalint must not hide the other files' results
-        return FileResult(str(path), error=f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}")
-
-
-def _run_all(args, files: list[Path]) -> list[FileResult]:
-    jobs = args.jobs or min(os.cpu_count() or 1, 8)
-    progress = not args.no_progress and not args.quiet and sys.stderr.isatty() and len(files) > 1
-    if jobs > 1 and len(files) >= 16 and not (args.fix or args.diff):
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(jobs) as pool:
-            it = pool.map(check_one, [args] * len(files), files, chunksize=max(1, len(files) // (jobs * 8)))
-            return list(_progress(it, len(files)) if progress else it)
-    it = (check_one(args, f) for f in files)
-    return list(_progress(it, len(files)) if progress else it)
-
-
-def _progress(iterable, total: int):
-    from rich.progress import Progress
-    with Progress(transient=True) as bar:
-        task = bar.add_task("检查中", total=total)
-        for item in iterable:
-            bar.advance(task)
-            yield item
-
-
 def cmd_check(args) -> int:
     if args.format is None:  # --output x.sarif says the format
         args.format = SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "text") if args.output else "text"
@@ -346,7 +309,7 @@ def cmd_check(args) -> int:
     if output is not None and output.exists():  # last run's output, found again by walking the folder
         files = [f for f in files if not (f in walked and _same_file(f, output))]
     rules = _check_selectors(args, files)
-    results = _run_all(args, files)
+    results = list(run_all(args, files))
     skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
     for r in skipped:  # found beside the reports, not one of them: say so, and go on
         _say(f"{display_path(r.path)}: 已跳过：{r.error}")
@@ -435,7 +398,7 @@ def _check_selectors(args, files: list[Path]) -> dict:
         configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
     rules: dict = {}
     for settings in configs:
-        known = _engine(settings.rule_sources).rules
+        known = engine_for(settings.rule_sources).rules
         rules.update(known)
         if settings.config_path is None:
             continue
@@ -547,7 +510,7 @@ def write_output(path: Path, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return _engine(settings_for(Path.cwd() / "_").rule_sources).rules
+    return engine_for(settings_for(Path.cwd() / "_").rule_sources).rules
 
 
 def cmd_rule(code: str) -> int:

@@ -26,7 +26,7 @@ from .tomlfile import RuleFileError, load_toml
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules", "extra-templates", "local-prefix")
+        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Settings:
     extra_rules: list[Path] = field(default_factory=list)  # absolute folders of user rule files
     extra_templates: list[Path] = field(default_factory=list)  # absolute folders of user template files
     local_prefix: str = ""  # the code prefix of the extra rules (JS for JS101), never a built-in family letter
+    max_seconds: float | None = None  # the budget of one file (None: gpalint.runner's default)
+    max_memory: int | None = None  # MB
     config_path: Path | None = None
 
     @property
@@ -157,6 +159,13 @@ def load_settings(config: Path | None) -> Settings:
             fail(f"severity.{code}", "只能是 error、warning 或 info")
         severity[code] = Severity(level)
     kwargs["severity"] = severity
+
+    for key, kind, unit in (("max-seconds", (int, float), "秒数，如 300"), ("max-memory", int, "兆字节数（MB），如 2048")):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
+                fail(key, f"应为正的{unit}")
+            kwargs[key.replace("-", "_")] = value
 
     return Settings(**kwargs)
 

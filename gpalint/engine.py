@@ -1,7 +1,7 @@
 """Load and compile the rules once per run, check a document with them, keep what the user selected."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,62 @@ class Options:
         return severity_in(code, self.severity)
 
 
+# Findings a hostile or badly broken file could produce by the million (one 5 MB line of 「政 政 政…」): past these,
+# one summary finding per rule 「另有 N 处同类问题」. A real report has at most a few dozen findings of one rule.
+MAX_PER_RULE = 100
+MAX_PER_FILE = 500
+MAX_COUNTED = 10_000  # findings of one rule counted past the kept ones; beyond, 「另有超过 N 处」 and the rule stops
+
+
+class _Capped:
+    """The findings of one rule in one file: the first ``limit`` kept, the others only counted."""
+
+    __slots__ = ("first_left_out", "kept", "left_out", "left_over")
+
+    def __init__(self) -> None:
+        self.kept: list[Diagnostic] = []
+        self.left_out = 0
+        self.first_left_out: Diagnostic | None = None
+        self.left_over = False  # more than MAX_COUNTED left out: counting stopped
+
+    def add(self, diagnostics: Iterable[Diagnostic], limit: int) -> None:
+        for d in diagnostics:
+            if len(self.kept) < limit:
+                self.kept.append(d)
+                continue
+            if self.left_out == MAX_COUNTED:
+                self.left_over = True
+                return  # not a report a person can work through: do not spend more time on it
+            self.left_out += 1
+            if self.first_left_out is None:
+                self.first_left_out = d
+
+    def trim(self, limit: int) -> None:
+        if len(self.kept) > limit:
+            cut = self.kept[limit:]
+            del self.kept[limit:]
+            self.first_left_out = cut[0]
+            self.left_out += len(cut)
+
+    def findings(self) -> list[Diagnostic]:
+        d = self.first_left_out
+        if d is None:
+            return self.kept
+        n = f"超过 {self.left_out}" if self.left_over else f" {self.left_out}"
+        more = Diagnostic(d.code, d.severity, f"另有{n} 处同类问题，未逐一列出", d.path, d.location,
+                          source_line=d.source_line)
+        return [*self.kept, more]
+
+
+def _file_quota(counts: list[int]) -> int:
+    """The largest number of findings per rule that keeps the file within MAX_PER_FILE: the rules with the most
+    findings give way first, so a rare finding is never crowded out by a flood of another rule's."""
+    quota = MAX_PER_RULE
+    while quota > 1 and sum(min(c, quota) for c in counts) > MAX_PER_FILE:
+        quota -= 1
+    return quota
+
+
 class Engine:
     """Compiled rules. Build one per run (or per configuration), then check any number of documents."""
 
@@ -64,7 +120,8 @@ class Engine:
         return cls(sources.load(), load_templates(sources.extra_templates))
 
     def check_report(self, report: Report, options: Options) -> list[Diagnostic]:
-        out: list[Diagnostic] = []
+        suppressions = suppress.find(report.doc)
+        by_rule: dict[str, _Capped] = {}
         unused_rule = None
         context = Context(report)
         for check in self.checks:
@@ -77,17 +134,19 @@ class Engine:
             if rule.templates and report.template.version not in rule.templates:
                 continue
             override = options.severity_of(rule.code)
-            for d in check.run(context):
-                if override:
-                    d.severity = override
-                out.append(d)
-        suppressions = suppress.find(report.doc)
-        out = suppress.apply(out, suppressions)
+            found = suppress.apply(check.run(context), suppressions)
+            if override:
+                found = (_with_severity(d, override) for d in found)
+            by_rule.setdefault(rule.code, _Capped()).add(found, MAX_PER_RULE)
         if unused_rule is not None:
-            for s in suppressions:
-                for code in s.codes:
-                    if code not in s.used:
-                        out.append(diagnostic(unused_rule, context, s.location, code=code))
+            unused = (diagnostic(unused_rule, context, s.location, code=code)
+                      for s in suppressions for code in s.codes if code not in s.used)
+            by_rule.setdefault(unused_rule.code, _Capped()).add(unused, MAX_PER_RULE)
+        quota = _file_quota([len(c.kept) for c in by_rule.values()])
+        out: list[Diagnostic] = []
+        for capped in by_rule.values():
+            capped.trim(quota)
+            out += capped.findings()
         out.sort(key=Diagnostic.sort_key)
         return out
 
@@ -111,3 +170,8 @@ class Engine:
             result.error = str(exc)
             result.skipped = isinstance(exc, NotAReport)
         return result
+
+
+def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
+    d.severity = severity
+    return d

@@ -9,6 +9,7 @@ Suppressions that suppressed nothing are themselves reported (rule M103), so sta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .document import Document
@@ -44,14 +45,12 @@ def find(doc: Document) -> list[Suppression]:
     return out
 
 
-def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> list[Diagnostic]:
-    """The diagnostics no suppression covers; marks which suppressions were used."""
-    if not suppressions:
-        return diagnostics
+def apply(diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]) -> Iterator[Diagnostic]:
+    """The diagnostics no suppression covers, as they come (a rule may find a million in a hostile file); marks
+    which suppressions were used."""
     by_line: dict[int, list[Suppression]] = {}
     for s in suppressions:
         by_line.setdefault(s.line, []).append(s)
-    kept = []
     for d in diagnostics:
         hit = False
         for s in by_line.get(d.location.line, ()):
@@ -60,5 +59,4 @@ def apply(diagnostics: list[Diagnostic], suppressions: list[Suppression]) -> lis
                     s.used.add(code)
                     hit = True
         if not hit:
-            kept.append(d)
-    return kept
+            yield d

@@ -10,6 +10,9 @@ from ..oserrors import describe, not_regular
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
+# Lines, paragraphs or table cells: a 200-page report has about ten thousand. 50 MB of one-character lines would be
+# 12 million blocks (3.5 GB, 250 s); readers stop at this many.
+MAX_BLOCKS = 100_000
 
 
 def read(path: str | Path) -> Document:

@@ -9,11 +9,17 @@ from pathlib import Path
 
 from ..document import Block, Cell, Document
 from ..model import InputError
+from . import MAX_BLOCKS
 from .text import read_decoded
 
 _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "select", "button"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# A report's table has a few hundred grid cells. rowspan/colspan beyond MAX_SPAN are taken as MAX_SPAN (browsers
+# clamp too), and a page whose tables cover more than MAX_GRID_CELLS grid cells is refused: 147 KB of
+# <td rowspan=100 colspan=100> would otherwise mean 43 million cells to place (4.7 GB, 89 s).
+MAX_SPAN = 100
+MAX_GRID_CELLS = 100_000
 
 
 class _Reader(HTMLParser):
@@ -27,6 +33,7 @@ class _Reader(HTMLParser):
         self.bold = False
         self.tables: list[dict] = []  # stack of open tables: {"no", "row", "col", "taken"}
         self.table_count = 0
+        self.grid_cells = 0  # grid cells the page's tables cover so far, merged cells counted in full
         self.cell: Cell | None = None
         self.cell_has_text = False
         self.cell_at = (1, 1)
@@ -38,10 +45,15 @@ class _Reader(HTMLParser):
             lead = len(text) - len(text.lstrip())
             text = text.strip()
             line, col = self.start
-            self.doc.blocks.append(Block(" ".join(text.split()) if self.cell else text.replace("\n", " "),
+            self.add(Block(" ".join(text.split()) if self.cell else text.replace("\n", " "),
                                          line, col + lead, heading=self.heading, cell=self.cell, bold=self.bold))
             self.cell_has_text = self.cell is not None
         self.parts, self.start = [], None
+
+    def add(self, block: Block) -> None:
+        if len(self.doc.blocks) == MAX_BLOCKS:
+            raise InputError(f"网页中有超过 {MAX_BLOCKS} 段文字或单元格，不像是一份年度报告，无法检查")
+        self.doc.blocks.append(block)
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP:
@@ -65,8 +77,12 @@ class _Reader(HTMLParser):
             col = t["col"] + 1
             while (t["row"], col) in t["taken"]:  # skip columns covered by a rowspan from above
                 col += 1
-            span_r = _int(a.get("rowspan"))
-            span_c = _int(a.get("colspan"))
+            span_r = _span(a.get("rowspan"))
+            span_c = _span(a.get("colspan"))
+            self.grid_cells += span_r * span_c
+            if self.grid_cells > MAX_GRID_CELLS:
+                raise InputError(f"网页中的表格过大：单元格（合并单元格按 rowspan×colspan 计）共超过 {MAX_GRID_CELLS} 格"
+                                 f"（第 {t['no']} 个表格，源文件第 {self.getpos()[0]} 行），不是年度报告的表格，无法检查")
             for r in range(t["row"], t["row"] + span_r):
                 for c in range(col, col + span_c):
                     t["taken"].add((r, c))
@@ -92,7 +108,7 @@ class _Reader(HTMLParser):
             self.flush()
             if self.cell is not None and not self.cell_has_text:
                 line, col = self.cell_at
-                self.doc.blocks.append(Block("", line, col, cell=self.cell))  # an empty cell keeps its place
+                self.add(Block("", line, col, cell=self.cell))  # an empty cell keeps its place
             self.cell = None
         elif tag == "table" and self.tables:
             self.flush()
@@ -110,9 +126,9 @@ class _Reader(HTMLParser):
         self.parts.append(data)
 
 
-def _int(value) -> int:
+def _span(value) -> int:
     try:
-        return max(1, min(int(str(value).strip()), 100))
+        return max(1, min(int(str(value).strip()), MAX_SPAN))
     except (TypeError, ValueError):
         return 1
 
@@ -127,6 +143,8 @@ def parse(text: str, path: str = "<html>") -> Document:
     try:
         reader.feed(text)
         reader.close()
+    except InputError:
+        raise
     except Exception as exc:  # html.parser is lenient; anything it still rejects is not a usable page
         raise InputError(f"无法解析网页文件：{exc}") from None
     reader.flush()

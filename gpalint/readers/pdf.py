@@ -30,10 +30,17 @@ import bisect
 import logging
 import re
 import unicodedata
+import zlib
+from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTLine, LTRect, LTTextBox, LTTextLine
+import pdfminer.pdftypes
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTLine, LTPage, LTRect, LTTextBox, LTTextLine
+from pdfminer.lzw import LZWDecoder
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 
 from ..cjk import is_cjk
 from ..document import Block, Cell, Document
@@ -43,6 +50,14 @@ from ..model import InputError, Location
 # CJK line together with its Latin digits; boxes_flow None skips pdfminer's (slow) reading-order analysis.
 LAPARAMS = LAParams(line_overlap=0.5, char_margin=2.0, line_margin=0.5, word_margin=0.1, boxes_flow=None,
                     all_texts=True)
+
+# Budgets. pdfminer inflates every stream whole and lays a page out from all its objects at once, with no limit of
+# its own: a 1 MB file whose content stream inflates to 1 GiB took 2.1 GB. A real report's page has a few thousand
+# characters and ruling lines; its streams (content, fonts, object streams) inflate to a few MB.
+MAX_STREAM = 64 * 1024 * 1024  # bytes one stream may inflate to
+MAX_INFLATED = 256 * 1024 * 1024  # bytes all streams of one file may inflate to
+MAX_PAGE_OBJECTS = 50_000  # characters and drawn paths on one page
+MAX_PAGES = 2000  # a long annual report has two hundred
 
 TOL = 2.0  # points: how far apart ruling ends may be and still meet
 MARGIN = 0.10  # top/bottom share of the page where headers, footers and page numbers live
@@ -603,6 +618,105 @@ def _clear_uninformative_bold(doc: Document) -> None:
             b.bold = False
 
 
+# ---------------------------------------------------------------- budgets
+class _TooLarge(InputError):
+    """A budget above was exceeded; the message says which, _read names the page."""
+
+
+class _Inflater:
+    """Stands in for the zlib module inside pdfminer.pdftypes (its only use of zlib is inflating streams, whole):
+    the same calls, within MAX_STREAM per stream and the file's remaining MAX_INFLATED."""
+
+    error = zlib.error
+
+    def __init__(self) -> None:
+        self.left = MAX_INFLATED
+
+    def spend(self, stream_total: int, more: int) -> None:
+        """Count ``more`` inflated bytes, making ``stream_total`` so far for the stream they belong to."""
+        if stream_total > MAX_STREAM:
+            raise _TooLarge(f"有一个数据流解压后超过 {MAX_STREAM >> 20} MB（可能是压缩炸弹），不像是正常的报告")
+        self.left -= more
+        if self.left < 0:
+            raise _TooLarge(f"的数据流解压后共超过 {MAX_INFLATED >> 20} MB（可能是压缩炸弹），不像是正常的报告")
+
+    def decompress(self, data: bytes) -> bytes:
+        d = zlib.decompressobj()
+        out = d.decompress(data, MAX_STREAM + 1)
+        self.spend(len(out), len(out))
+        if not d.eof:  # as zlib.decompress does, so pdfminer tries its repair for a stream cut short
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    def decompressobj(self, *args, **kwargs) -> _BoundedDecompressor:
+        return _BoundedDecompressor(self, zlib.decompressobj(*args, **kwargs))
+
+    def lzwdecode(self, data: bytes) -> bytes:
+        out = bytearray()
+        for chunk in LZWDecoder(BytesIO(data)).run():
+            out += chunk
+            self.spend(len(out), len(chunk))
+        return bytes(out)
+
+
+class _BoundedDecompressor:
+    """A zlib decompress object whose output counts against the _Inflater's budgets."""
+
+    def __init__(self, inflater: _Inflater, d):
+        self.inflater, self.d, self.total = inflater, d, 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self.d.decompress(data, min(max_length or MAX_STREAM + 1, MAX_STREAM + 1))
+        self.total += len(out)
+        self.inflater.spend(self.total, len(out))
+        return out
+
+    def __getattr__(self, name: str):
+        return getattr(self.d, name)
+
+
+class _Aggregator(PDFPageAggregator):
+    """pdfminer's page aggregator, refusing a page with more than MAX_PAGE_OBJECTS characters and paths."""
+
+    objects = 0
+
+    def begin_page(self, page, ctm) -> None:
+        self.objects = 0
+        super().begin_page(page, ctm)
+
+    def count(self) -> None:
+        self.objects += 1
+        if self.objects > MAX_PAGE_OBJECTS:
+            raise _TooLarge(f"的文字和图形超过 {MAX_PAGE_OBJECTS} 个，不像是正常的报告页面")
+
+    def render_char(self, *args, **kwargs) -> float:
+        self.count()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args, **kwargs) -> None:
+        self.count()
+        super().paint_path(*args, **kwargs)
+
+
+def _pages(path: Path) -> Iterator[LTPage]:
+    """pdfminer's extract_pages, within the budgets above (pdfminer's own inflating is put back afterwards)."""
+    inflater = _Inflater()
+    saved = pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode
+    pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode = inflater, inflater.lzwdecode  # type: ignore[assignment]
+    try:
+        with path.open("rb") as fh:
+            resources = PDFResourceManager(caching=True)
+            device = _Aggregator(resources, laparams=LAPARAMS)
+            interpreter = PDFPageInterpreter(resources, device)
+            for number, page in enumerate(PDFPage.get_pages(fh, caching=True), 1):
+                if number > MAX_PAGES:
+                    raise InputError(f"PDF 超过 {MAX_PAGES} 页，不像是一份年度报告，无法检查")
+                interpreter.process_page(page)
+                yield device.get_result()
+    finally:
+        pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode = saved
+
+
 # ---------------------------------------------------------------- entry point
 def read(path: Path) -> Document:
     logger = logging.getLogger("pdfminer")
@@ -643,17 +757,20 @@ def _read(path: Path) -> Document:
         raise InputError("不是有效的 PDF 文件：文件开头没有 %PDF 标记")
     fonts: dict[str, bool] = {}
     pages: list[_Page] = []
+    doc_note: tuple[str, Location] | None = None
     try:
-        for number, ltpage in enumerate(extract_pages(str(path), laparams=LAPARAMS), 1):
+        for number, ltpage in enumerate(_pages(path), 1):
             pages.append(_layout_page(ltpage, number, fonts))
+    except _TooLarge as exc:
+        raise InputError(f"PDF 第 {len(pages) + 1} 页{exc}，无法检查") from None
+    except (InputError, MemoryError, RecursionError):
+        raise
     except Exception as exc:
         if not pages or _is_crypt(exc):
             raise
         # a broken page late in the file: keep what was read, say so
         pages_read = len(pages)
         doc_note = (f"PDF 第 {pages_read + 1} 页起已损坏，无法读取，只检查了前 {pages_read} 页", Location(1, page=pages_read))
-    else:
-        doc_note = None
     if not pages:
         raise InputError("PDF 文件中没有页面，无法检查")
     chars = [sum(len(p.text) for p in pg.pieces) for pg in pages]

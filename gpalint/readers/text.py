@@ -10,6 +10,7 @@ from ..document import Block, Document
 from ..furniture import mark
 from ..model import InputError
 from ..oserrors import describe
+from . import MAX_BLOCKS
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -83,6 +84,8 @@ def _looks_binary(text: str) -> bool:
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     """Split decoded text into one block per non-blank line; Markdown goes to the Markdown reader."""
+    if text.count("\n") > 4 * MAX_BLOCKS:  # before splitting: millions of (blank) lines cost memory as a list
+        _too_many_lines(4 * MAX_BLOCKS)
     if markdown:
         from .markdown import parse as parse_markdown
         return parse_markdown(text, path)
@@ -90,6 +93,8 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(doc.blocks) == MAX_BLOCKS:
+            _too_many_lines(MAX_BLOCKS)
         column, heading = 1, None
         m = _MD_HEADING.match(line)
         if m:
@@ -98,6 +103,10 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             line = line[m.end():]
         doc.blocks.append(Block(line, number, column, heading=heading))
     return mark(doc)
+
+
+def _too_many_lines(limit: int):
+    raise InputError(f"文件有超过 {limit} 行文字，不像是一份年度报告（200 页的报告约有一万行），无法检查")
 
 
 def read_decoded(path: Path) -> str:
