@@ -172,11 +172,11 @@ def load_settings(config: Path | None) -> Settings:
 
 @cache
 def _settings_in(directory: Path) -> Settings:
-    return _load_cached(_find_in(directory))
+    return load_cached(_find_in(directory))
 
 
 @cache
-def _load_cached(config: Path | None) -> Settings:
+def load_cached(config: Path | None) -> Settings:
     return load_settings(config)
 
 
@@ -189,7 +189,7 @@ def clear_caches() -> None:
     """Forget discovered and loaded configuration (for a long-running process, and tests)."""
     _find_in.cache_clear()
     _settings_in.cache_clear()
-    _load_cached.cache_clear()
+    load_cached.cache_clear()
 
 
 def decide(code: str, enable: list[str], disable: list[str]) -> bool | None:

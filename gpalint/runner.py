@@ -36,8 +36,8 @@ PER_WORKER = 2  # files given to a worker at a time
 
 def _settings(args, path: Path):
     """The configuration for one file: --config, else the nearest one found upward from it."""
-    from .config import _load_cached, settings_for
-    return _load_cached(args.config.resolve()) if args.config else settings_for(path)
+    from .config import load_cached, settings_for
+    return load_cached(args.config.resolve()) if args.config else settings_for(path)
 
 
 def options_for(args, path: Path):

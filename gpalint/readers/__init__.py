@@ -32,14 +32,8 @@ def read(path: str | Path) -> Document:
         raise InputError("文件为空，没有可检查的内容")
     if size > MAX_BYTES:
         raise InputError(f"文件过大（{size / 1048576:.0f} MB），不像是一份年度报告；上限为 {MAX_BYTES // 1048576} MB")
-    if kind == "text":
-        from . import text as reader
-    elif kind == "docx":
-        from . import docx as reader
-    elif kind == "pdf":
-        from . import pdf as reader
-    else:
-        from . import html as reader
+    from importlib import import_module
+    reader = import_module(f".{kind}", __package__)  # imported on demand: a run over text files needs no PDF code
     try:
         return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
