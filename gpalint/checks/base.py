@@ -365,26 +365,30 @@ def _quote(text: str, width: int = 16) -> str:
 class Conditions:
     """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
     scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell
-    (``when_cell`` = "表/行/列") above a value (``when_above``, default 0) or equal to one (``when_equals``)."""
+    (``when_cell`` = "表/行/列", or a sum of columns of one row "表/行/列1+列2") above a value (``when_above``,
+    default 0) or equal to one (``when_equals``), and what the title must say (``when_title``, a regex: e.g. the kind
+    of issuer)."""
 
     min_year: int = 0
     max_year: int = 9999
     when: TextPattern | None = None
     unless: TextPattern | None = None
-    when_cell: tuple[str, str, str] | None = None
+    when_cell: tuple[str, str, tuple[str, ...]] | None = None
     when_above: float = 0
     when_equals: float | None = None
+    when_title: TextPattern | None = None
 
     @classmethod
     def read(cls, table: CheckTable) -> Conditions:
         cell = table.value("when_cell", str, "")
         parts = cell.split("/")
         if cell and len(parts) != 3:
-            raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
+            raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计（或 四/数据/直诉.总计+复诉.总计）")
         return cls(min_year=table.value("min_year", int, 0), max_year=table.value("max_year", int, 9999),
                    when=table.optional_pattern("when"), unless=table.optional_pattern("unless"),
-                   when_cell=(parts[0], parts[1], parts[2]) if cell else None,
-                   when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"))
+                   when_cell=(parts[0], parts[1], tuple(parts[2].split("+"))) if cell else None,
+                   when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"),
+                   when_title=table.optional_pattern("when_title"))
 
     @property
     def needs_text(self) -> bool:
@@ -398,12 +402,17 @@ class Conditions:
             return False
         if self.unless is not None and scope_text and _says(self.unless, scope_text):
             return False
-        if self.when_cell is not None:
-            table, row, col = self.when_cell
-            t = report.tables.get(table)
-            value = t.value(row, col) if t is not None and t.found else None
-            if value is None:
+        if self.when_title is not None:
+            title = report.outline.title
+            if title is None or not _says(self.when_title, report.blocks[title.index].text):
                 return False
+        if self.when_cell is not None:
+            table, row, columns = self.when_cell
+            t = report.tables.get(table)
+            values = [t.value(row, c) for c in columns] if t is not None and t.found else [None]
+            if any(v is None for v in values):
+                return False
+            value = sum(v for v in values if v is not None)
             if self.when_equals is not None:
                 if value != self.when_equals:
                     return False
