@@ -1,7 +1,8 @@
 """kind = "compare": two figures of the report must agree — a number stated in the text against a table cell,
 the title's year against the statistics year, and so on.
 
-Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
+Parameters: ``left`` and ``right``, each a source: "title.year"; "report.year" (the title's year, else the configured
+one, else the 统计期限 statement's); "signature.report-year" (the year before the
 落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
@@ -50,7 +51,8 @@ class Mentions:
     mode: str  # "each" | "most-common"
 
 
-Source = str | Cell | Mentions  # str: "title.year" or "signature.report-year"
+YEARS = ("title.year", "report.year", "signature.report-year")
+Source = str | Cell | Mentions  # str: "title.year", "report.year" or "signature.report-year"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ class Params:
 
 def _source(table: CheckTable, key: str) -> Source:
     value = table.value(key, object)
-    if value in ("title.year", "signature.report-year"):
+    if value in YEARS:
         return str(value)
     if isinstance(value, str) and value.startswith("cell:"):
         parts = value[5:].split("/")
@@ -80,7 +82,7 @@ def _source(table: CheckTable, key: str) -> Source:
         if mode not in ("each", "most-common"):
             raise table.error(f"{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
         return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode)
-    raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
+    raise table.error(key, "应为 \"title.year\"、\"report.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
 def prepare(rule: Rule) -> Params:
@@ -96,6 +98,11 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
         t = report.outline.title
         if t and t.year:
             yield t.year, report.blocks[t.index].location(t.start, t.start + 4), str(t.year)
+    elif source == "report.year":
+        if report.year is not None:
+            t = report.outline.title
+            loc = report.blocks[t.index].location() if t else Location(1)
+            yield report.year, loc, str(report.year)
     elif source == "signature.report-year":  # a report signed in the first half of a year reports on the year before
         signature = find_signature(report)
         if signature is not None and signature[1][1] <= 6:
