@@ -359,6 +359,31 @@ def _quote(text: str, width: int = 16) -> str:
     return f"「{text[:width]}…」" if len(text) > width else f"「{text}」"
 
 
+# ── table cells ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """表/行/列 — a table cell, or the sum of several columns of one row (列1+列2), as rules name them."""
+
+    table: str
+    row: str
+    columns: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Cell | None:
+        parts = text.split("/")
+        return cls(parts[0], parts[1], tuple(parts[2].split("+"))) if len(parts) == 3 and all(parts) else None
+
+    def value(self, report: Report) -> float | None:
+        """The cell's value (the sum of its columns); None when the table or one of the cells cannot be read."""
+        t = report.tables.get(self.table)
+        values = [t.value(self.row, c) for c in self.columns] if t is not None and t.found else [None]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    def location(self, report: Report) -> Location:
+        return report.tables[self.table].cells[(self.row, self.columns[0])].location
+
+
 # ── preconditions ────────────────────────────────────────────────────────────────────────────────────────────────
 
 @dataclass(frozen=True, slots=True)
@@ -373,20 +398,20 @@ class Conditions:
     max_year: int = 9999
     when: TextPattern | None = None
     unless: TextPattern | None = None
-    when_cell: tuple[str, str, tuple[str, ...]] | None = None
+    when_cell: Cell | None = None
     when_above: float = 0
     when_equals: float | None = None
     when_title: TextPattern | None = None
 
     @classmethod
     def read(cls, table: CheckTable) -> Conditions:
-        cell = table.value("when_cell", str, "")
-        parts = cell.split("/")
-        if cell and len(parts) != 3:
+        text = table.value("when_cell", str, "")
+        cell = Cell.parse(text) if text else None
+        if text and cell is None:
             raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计（或 四/数据/直诉.总计+复诉.总计）")
         return cls(min_year=table.value("min_year", int, 0), max_year=table.value("max_year", int, 9999),
                    when=table.optional_pattern("when"), unless=table.optional_pattern("unless"),
-                   when_cell=(parts[0], parts[1], tuple(parts[2].split("+"))) if cell else None,
+                   when_cell=cell,
                    when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"),
                    when_title=table.optional_pattern("when_title"))
 
@@ -407,12 +432,9 @@ class Conditions:
             if title is None or not _says(self.when_title, report.blocks[title.index].text):
                 return False
         if self.when_cell is not None:
-            table, row, columns = self.when_cell
-            t = report.tables.get(table)
-            values = [t.value(row, c) for c in columns] if t is not None and t.found else [None]
-            if any(v is None for v in values):
+            value = self.when_cell.value(report)
+            if value is None:
                 return False
-            value = sum(v for v in values if v is not None)
             if self.when_equals is not None:
                 if value != self.when_equals:
                     return False

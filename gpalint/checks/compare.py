@@ -20,6 +20,7 @@ from ..model import Diagnostic, Location
 from ..report import Report
 from ..rules import Rule
 from .base import (
+    Cell,
     CheckKind,
     CheckTable,
     Conditions,
@@ -31,15 +32,6 @@ from .base import (
     scope_text,
 )
 from .signing_date import find_signature
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """cell:表/行/列 — a table cell, or the sum of several columns of one row (列1+列2)."""
-
-    table: str
-    row: str
-    columns: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +59,10 @@ def _source(table: CheckTable, key: str) -> Source:
     if value in YEARS:
         return str(value)
     if isinstance(value, str) and value.startswith("cell:"):
-        parts = value[5:].split("/")
-        if len(parts) != 3:
+        cell = Cell.parse(value[5:])
+        if cell is None:
             raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
-        return Cell(parts[0], parts[1], tuple(parts[2].split("+")))
+        return cell
     if isinstance(value, dict) and "pattern" in value:
         unknown = sorted(set(value) - {"scope", "pattern", "mode"})
         if unknown:
@@ -109,12 +101,9 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
             block = report.blocks[signature[0]]
             yield signature[1][0] - 1, block.location(), block.text.strip()
     elif isinstance(source, Cell):
-        tab = report.tables.get(source.table)
-        if tab and tab.found:
-            values = [tab.value(source.row, c) for c in source.columns]
-            if all(v is not None for v in values):
-                total = sum(v for v in values if v is not None)
-                yield total, tab.cells[(source.row, source.columns[0])].location, str(total)
+        total = source.value(report)
+        if total is not None:
+            yield total, source.location(report), str(total)
     elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
                  for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)]
