@@ -1,14 +1,15 @@
 """kind = "compare": two figures of the report must agree — a number stated in the text against a table cell,
 the title's year against the statistics year, and so on.
 
-Parameters: ``left`` and ``right``, each a source: "title.year"; "report.year" (the title's year, else the configured
-one, else the 统计期限 statement's); "signature.report-year" (the year before the
+Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
 落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
-compared, or only the number the scope names most often, when it is a clear majority). The finding is placed at
-``left``; the preconditions of base.Conditions apply (``unless`` is matched against the whole document).
-Message fields: {left}, {right}, {left_text} (the matched words), {right_text}.
+compared, or only the number the scope names most often, when it is a clear majority). ``right`` may be a list of
+sources that must all be found: ``left`` is then reported only when it differs from every one of them (the year a
+sentence states against the title's year and the 统计期限's, when one of those two is itself the mistake). The finding
+is placed at ``left``; the preconditions of base.Conditions apply (``unless`` is matched against the whole document).
+Message fields: {left}, {right}, {left_text} (the matched words), {right_text} (of the first ``right``).
 """
 from __future__ import annotations
 
@@ -43,19 +44,18 @@ class Mentions:
     mode: str  # "each" | "most-common"
 
 
-YEARS = ("title.year", "report.year", "signature.report-year")
-Source = str | Cell | Mentions  # str: "title.year", "report.year" or "signature.report-year"
+YEARS = ("title.year", "signature.report-year")
+Source = str | Cell | Mentions  # str: "title.year" or "signature.report-year"
 
 
 @dataclass(frozen=True, slots=True)
 class Params:
     left: Source
-    right: Source
+    right: tuple[Source, ...]
     conditions: Conditions
 
 
-def _source(table: CheckTable, key: str) -> Source:
-    value = table.value(key, object)
+def _source(table: CheckTable, key: str, value: object) -> Source:
     if value in YEARS:
         return str(value)
     if isinstance(value, str) and value.startswith("cell:"):
@@ -74,12 +74,17 @@ def _source(table: CheckTable, key: str) -> Source:
         if mode not in ("each", "most-common"):
             raise table.error(f"{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
         return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode)
-    raise table.error(key, "应为 \"title.year\"、\"report.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
+    raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
-    params = Params(_source(table, "left"), _source(table, "right"), Conditions.read(table))
+    right = table.value("right", object)
+    rights = tuple(_source(table, f"right[{i}]", v) for i, v in enumerate(right)) if isinstance(right, list) else (
+        _source(table, "right", right),)
+    if not rights:
+        raise table.error("right", "至少要有一个来源")
+    params = Params(_source(table, "left", table.value("left", object)), rights, Conditions.read(table))
     table.done()
     return params
 
@@ -90,11 +95,6 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
         t = report.outline.title
         if t and t.year:
             yield t.year, report.blocks[t.index].location(t.start, t.start + 4), str(t.year)
-    elif source == "report.year":
-        if report.year is not None:
-            t = report.outline.title
-            loc = report.blocks[t.index].location() if t else Location(1)
-            yield report.year, loc, str(report.year)
     elif source == "signature.report-year":  # a report signed in the first half of a year reports on the year before
         signature = find_signature(report)
         if signature is not None and signature[1][1] <= 6:
@@ -120,13 +120,14 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
     report, cond = context.report, params.conditions
     if not cond.applies(report, scope_text(report, "document") if cond.needs_text else None):
         return
-    rights = list(_values(report, params.right))
-    if not rights:
+    rights = [next(_values(report, source), None) for source in params.right]
+    if not rights or any(r is None for r in rights):
         return
-    right = rights[0][0]
+    found = [r for r in rights if r is not None]
+    right, _, right_text = found[0]
     for value, loc, text in _values(report, params.left):
-        if value != right:
-            yield diagnostic(rule, context, loc, left=value, right=right, left_text=text, right_text=rights[0][2])
+        if all(value != r[0] for r in found):
+            yield diagnostic(rule, context, loc, left=value, right=right, left_text=text, right_text=right_text)
 
 
 KIND = CheckKind("compare", prepare, run, ("left", "right", "left_text", "right_text"),

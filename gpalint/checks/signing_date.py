@@ -2,7 +2,8 @@
 
 Parameters: ``aspect`` = "late" (after the publication deadline of the issuer's kind) | "early" (before the
 report year has ended) | "issuer" (the 落款 names another agency than the title: see ``other_agency``) |
-"undated" (the report ends with an issuer line, ``issuer`` = a regex on it, and no date); for "late", ``deadlines`` = a list of {issuer = regex on the issuer line (or the title),
+"undated" (the report ends with an issuer line and no date); for "issuer" and "undated", ``issuer`` = a regex an
+issuer line matches (the line above a date may be the report's last sentence); for "late", ``deadlines`` = a list of {issuer = regex on the issuer line (or the title),
 month, day, basis}: the first whose issuer matches applies; the deadline is that day of the year after the report
 year; an entry without month/day means no national deadline. Message fields: {date}, {deadline}, {basis}, {issuer},
 {year}, {agency} (the title's).
@@ -49,7 +50,7 @@ class Deadline:
 class Params:
     aspect: str
     deadlines: tuple[Deadline, ...]
-    issuer: TextPattern | None  # "undated": what an issuer line looks like
+    issuer: TextPattern | None  # "issuer", "undated": what an issuer line looks like
 
 
 def _deadline(table: CheckTable, key: str, d: object) -> Deadline:
@@ -74,8 +75,8 @@ def prepare(rule: Rule) -> Params:
     if aspect == "late" and not deadlines:
         raise table.error("deadlines", "aspect = \"late\" 需要至少一个期限")
     issuer = table.optional_pattern("issuer")
-    if aspect == "undated" and issuer is None:
-        raise table.error("issuer", "aspect = \"undated\" 需要落款单位一行的正则表达式")
+    if aspect in ("issuer", "undated") and issuer is None:
+        raise table.error("issuer", f"aspect = \"{aspect}\" 需要落款单位一行的正则表达式")
     table.done()
     return Params(aspect, deadlines, issuer)
 
@@ -156,7 +157,7 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         return
     if params.aspect == "issuer":
         agency = title_agency(report)
-        if agency and issuer and other_agency(agency, issuer):
+        if agency and params.issuer is not None and params.issuer.search(issuer) and other_agency(agency, issuer):
             at = report.blocks[i - 1]
             yield diagnostic(rule, context, at.location(), date=date, year=year, issuer=issuer, agency=agency)
         return

@@ -3,8 +3,8 @@
 
 Parameters: ``patterns`` (regular expressions, each with the named groups ``count``, a number in Arabic or Chinese
 numerals, and ``list``, the names: the list may come before the count or after it), ``items`` (a list of {name, pattern}: what must be named, each recognised in the list by its
-own regular expression — a phrase, since names contain 、 themselves: 「行政复议、行政诉讼情况」), ``scope`` (default
-document). One finding per such sentence: a wrong count, else the items it does not name.
+own regular expression — a phrase, since names contain 、 themselves: 「行政复议、行政诉讼情况」), ``min_listed``
+(default 1: a sentence naming fewer of the items is about something else), ``scope`` (default document). One finding per such sentence: a wrong count, else the items it does not name.
 Message fields: {found} (the sentence part matched), {stated} (the count as written), {expected} (the number of
 items), {listed} (how many items it names), {missing} (the names it leaves out, joined by 、), {problem} (what is
 wrong, in words: 「说是7个，应为6个」, 「说是6个，只列出了5个，未列出「…」」).
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..cjk import chinese_value
+from ..cjk import chinese_numeral, chinese_value
 from ..model import Diagnostic
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic, scope_blocks
@@ -30,6 +30,7 @@ class Item:
 class Params:
     patterns: tuple[TextPattern, ...]
     items: tuple[Item, ...]
+    min_listed: int
     scope: str
 
 
@@ -48,7 +49,7 @@ def prepare(rule: Rule) -> Params:
     items = tuple(_item(table, f"items[{i}]", v) for i, v in enumerate(table.value("items", list)))
     if not items:
         raise table.error("items", "至少要有一项")
-    params = Params(patterns, items, table.scope())
+    params = Params(patterns, items, table.value("min_listed", int, 1), table.scope())
     table.done()
     return params
 
@@ -56,6 +57,11 @@ def prepare(rule: Rule) -> Params:
 def _count(text: str) -> int | None:
     text = text.strip()
     return int(text) if text.isdigit() else chinese_value(text)
+
+
+def _spell(n: int, like: str) -> str:
+    """``n`` as the sentence writes its count: 「6」 or 「六」."""
+    return str(n) if like.strip().isdigit() else chinese_numeral(n)
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
@@ -67,10 +73,11 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                 continue
             names = "".join(m.group("list").split())
             missing = [item.name for item in params.items if not item.pattern.search(names)]
-            if stated == expected and not missing:
-                continue
             written, listed = m.group("count"), expected - len(missing)
-            problem = f"说是{written}个，应为{expected}个" if stated != expected else f"说是{written}个，只列出了{listed}个"
+            if (stated == expected and not missing) or listed < params.min_listed:
+                continue
+            problem = f"说是{written}个，应为{_spell(expected, written)}个" if stated != expected else \
+                f"说是{written}个，只列出了{_spell(listed, written)}个"
             if missing:
                 problem += f"，未列出「{'」「'.join(missing)}」"
             loc = block.location(m.start("count") if stated != expected else m.start(), m.end("count"))
