@@ -277,14 +277,14 @@ def test_text_output_shows_severity_errors_first(capsys):
     assert code == 1 and set(severities) == {"错误", "警告"}
     assert severities == sorted(severities, key=["错误", "警告", "提示"].index)  # errors first
     assert f"{FAULTY}:70:20: 错误 T103 " in out and f"{FAULTY}:3:91: 警告 G101 [*] " in out
-    assert "（错误 4，警告 5；1 个文件，共检查 1 个）" in out.splitlines()[-1]
+    assert "（错误 4，警告 6；1 个文件，共检查 1 个）" in out.splitlines()[-1]
 
 
 def test_text_output_per_file_lines_in_batches_and_quiet(capsys):
     _, out, _ = run("check", str(CLEAN), str(FAULTY), capsys=capsys)
     lines = out.splitlines()
-    assert f"{CLEAN}：通过" in lines and f"{FAULTY}：9 个问题（错误 4，警告 5）" in lines
-    assert lines[-1].startswith("共发现 9 个问题") and lines[-2] == ""
+    assert f"{CLEAN}：通过" in lines and f"{FAULTY}：10 个问题（错误 4，警告 6）" in lines
+    assert lines[-1].startswith("共发现 10 个问题") and lines[-2] == ""
     _, single, _ = run("check", str(FAULTY), capsys=capsys)
     assert f"{FAULTY}：" not in single  # one file: no per-file line
     _, quiet, _ = run("check", "-q", str(CLEAN), str(FAULTY), capsys=capsys)

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..model import Diagnostic
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Conditions, Context, TextPattern, Cell, diagnostic, scope_blocks, scope_text
+from .base import Cell, CheckKind, CheckTable, Conditions, Context, TextPattern, diagnostic, scope_blocks, scope_text
 
 
 @dataclass(frozen=True, slots=True)

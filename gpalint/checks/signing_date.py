@@ -107,9 +107,10 @@ def title_agency(report: Report) -> str | None:
 
 def other_agency(title: str, issuer: str) -> bool:
     """Whether the 落款 ``issuer`` names another agency than ``title``: once the two names' common beginning and
-    ending are set aside (and 人民政府/办事处, which a title often leaves out), what remains of each has not one
-    character in common — 「大口镇」 and 「酒后镇」, 「某市财政局」 and 「某市教育局」, but not 「湘潭县易俗河镇」 and
-    「易俗河镇人民政府」 or 「管委会办公室」 and 「管理委员会办公室」 (a name shortened or written out)."""
+    ending are set aside (and 人民政府/办事处, which a title often leaves out), neither rest is the other shortened
+    (its characters in order) — 「大口镇」 and 「酒后镇」, 「河园镇」 and 「易俗河镇」, 「某市财政局」 and 「某市教育局」,
+    but not 「湘潭县易俗河镇」 and 「易俗河镇人民政府」, 「管委会」 and 「管理委员会」, 「市场监管局」 and
+    「市场监督管理局」."""
     a, b = (_GENERIC_ENDING.sub("", "".join(x.split())) for x in (title, issuer))
     if not a or not b or a in b or b in a:
         return False
@@ -121,7 +122,13 @@ def other_agency(title: str, issuer: str) -> bool:
     while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
         n += 1
     a, b = a[:len(a) - n], b[:len(b) - n]
-    return bool(a) and bool(b) and not set(a) & set(b)
+    return bool(a) and bool(b) and not _shortened(a, b) and not _shortened(b, a)
+
+
+def _shortened(short: str, full: str) -> bool:
+    """Whether ``short`` is ``full`` with characters left out (发改委 of 发展和改革委员会)."""
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def _undated(report: Report, issuer: TextPattern) -> int | None:
