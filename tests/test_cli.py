@@ -57,7 +57,7 @@ def test_select_and_ignore_prefixes(capsys):
     need_corpus()
     code, out, _ = run("check", "--format", "json", "--select", "D", str(seed("000")), capsys=capsys)
     assert {d["code"] for d in json.loads(out)} == {"D101"}
-    code, out, _ = run("check", "--format", "json", "--select", "D,S", "--ignore", "S106", str(seed("000")),
+    code, out, _ = run("check", "--format", "json", "--select", "D,S", "--ignore", "S106,S113", str(seed("000")),
                        capsys=capsys)
     assert {d["code"] for d in json.loads(out)} == {"D101"}
     code, out, _ = run("check", "--ignore", "ALL", str(seed("000")), capsys=capsys)
@@ -279,14 +279,14 @@ def test_text_output_shows_severity_errors_first(capsys):
     assert code == 1 and set(severities) == {"错误", "警告"}
     assert severities == sorted(severities, key=["错误", "警告", "提示"].index)  # errors first
     assert f"{FAULTY}:70:20: 错误 T103 " in out and f"{FAULTY}:3:91: 警告 G101 [*] " in out
-    assert "（错误 2，警告 5；1 个文件，共检查 1 个）" in out.splitlines()[-1]
+    assert "（错误 2，警告 6；1 个文件，共检查 1 个）" in out.splitlines()[-1]
 
 
 def test_text_output_per_file_lines_in_batches_and_quiet(capsys):
     _, out, _ = run("check", str(CLEAN), str(FAULTY), capsys=capsys)
     lines = out.splitlines()
-    assert f"{CLEAN}：通过" in lines and f"{FAULTY}：7 个问题（错误 2，警告 5）" in lines
-    assert lines[-1].startswith("共发现 7 个问题") and lines[-2] == ""
+    assert f"{CLEAN}：通过" in lines and f"{FAULTY}：8 个问题（错误 2，警告 6）" in lines
+    assert lines[-1].startswith("共发现 8 个问题") and lines[-2] == ""
     _, single, _ = run("check", str(FAULTY), capsys=capsys)
     assert f"{FAULTY}：" not in single  # one file: no per-file line
     _, quiet, _ = run("check", "-q", str(CLEAN), str(FAULTY), capsys=capsys)

@@ -70,15 +70,18 @@ EXPECTED = {
     # seed: {code: count}. Why each is real:
     "000": {"D101": 1,  # no 统计期限 statement anywhere
             "S106": 1,  # §一 has 主动公开/依申请公开/政府信息管理/监督保障 but no 平台建设
-            "F102": 1},  # 「政府信息公开处理费」 is not the 109号 term 信息处理费
+            "F102": 1,  # 「政府信息公开处理费」 is not the 109号 term 信息处理费
+            "S113": 1},  # a 镇人民政府: 考核 only as 绩效考核 of staff; no 社会评议, no 责任追究 (条例第五十条（四）)
     "001": {},  # the cleanest seed: statement present, narrative 2 applications = table 三 row 一 (2)
     "002": {"D101": 1,  # no 统计期限
             "S106": 1,  # §一 is 一是…五是 prose naming 平台建设 and 公开管理: one finding for the other three
-            "F102": 1},  # 「政府信息公开处理费」
+            "F102": 1,  # 「政府信息公开处理费」
+            "S113": 1},  # a 镇人民政府 whose report says nothing of 考核、社会评议、责任追究
     "003": {"D101": 1,  # no 统计期限
             "F102": 1},  # 「信息公开处理费」
     "004": {"S106": 1,  # §一 has 政府信息公开管理情况 (政府信息管理 by meaning) but no 平台建设
-            "F101": 1},  # §六 「没有需要报告的其他事项」: no word on 信息处理费
+            "F101": 1,  # §六 「没有需要报告的其他事项」: no word on 信息处理费
+            "S113": 1},  # a 镇人民政府 whose report says nothing of 考核、社会评议、责任追究
 }
 
 

@@ -82,7 +82,7 @@ def test_a_bold_caption_in_a_word_or_pdf_file_is_not_a_section():
 def test_a_section_truly_duplicated_or_missing_is_still_found():
     codes = [f[0] for f in found(clean() + "\n二、主动公开政府信息情况\n（又一份）\n")]
     assert codes == ["S103"]
-    five = "五、存在的主要问题及改进情况\n信息发布不够及时。下一步将加强。\n"
+    five = "五、存在的主要问题及改进情况\n信息发布不够及时，部分栏目更新较慢。下一步将加强栏目维护和信息审核。\n"
     pasted_twice = clean().replace("五、存在的主要问题及改进情况", five + five)
     assert [f[0] for f in found(pasted_twice)] == ["S103"]  # right after itself, with its own text again
     codes = [f[0] for f in found(clean().replace("五、存在的主要问题及改进情况", "（正文）"))]

@@ -35,7 +35,7 @@ def test_readme_sample_is_cut_from_the_snapshot():
     readme = snap.README.read_text(encoding="utf-8")
     assert readme == snap.readme_text(snapshot), "README.md 的示例输出已过期：请运行 python scripts/update_snapshots.py"
     block = readme.partition(snap.START)[2].partition(snap.END)[0]
-    assert block.count(f"examples/{snap.SAMPLE}:") == len(snap.SAMPLE_CODES) and "共发现 7 个问题" in block
+    assert block.count(f"examples/{snap.SAMPLE}:") == len(snap.SAMPLE_CODES) and "共发现 8 个问题" in block
 
 
 def test_snapshots_are_normalised():

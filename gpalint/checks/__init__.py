@@ -17,7 +17,9 @@ from . import (
     reader_notes,
     required_text,
     sequence,
+    share,
     signing_date,
+    stated_list,
     substitution,
     table,
     table_sum,
@@ -28,6 +30,6 @@ from .base import CheckKind
 
 KINDS: dict[str, CheckKind[Any]] = {kind.name: kind for kind in (
     outline.KIND, table.KIND, table_sum.KIND, required_text.KIND, pattern.KIND, date_range.KIND, compare.KIND,
-    substitution.KIND, paired_marks.KIND, sequence.KIND, signing_date.KIND, reader_notes.KIND, template_year.KIND,
+    substitution.KIND, paired_marks.KIND, sequence.KIND, signing_date.KIND, stated_list.KIND, share.KIND, reader_notes.KIND, template_year.KIND,
     unused_suppression.KIND,  # run by the engine after the others (see gpalint/suppress.py)
 )}

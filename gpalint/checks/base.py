@@ -361,32 +361,64 @@ def _quote(text: str, width: int = 16) -> str:
     return f"「{text[:width]}…」" if len(text) > width else f"「{text}」"
 
 
+# ── table cells ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """表/行/列 — a table cell, or the sum of several (行1+行2, 列1+列2: every row with every column), as rules
+    name them."""
+
+    table: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Cell | None:
+        parts = text.split("/")
+        if len(parts) != 3 or not all(parts):
+            return None
+        return cls(parts[0], tuple(parts[1].split("+")), tuple(parts[2].split("+")))
+
+    def value(self, report: Report) -> float | None:
+        """The cell's value (the sum of its cells); None when the table or one of the cells cannot be read."""
+        t = report.tables.get(self.table)
+        values = [t.value(r, c) for r in self.rows for c in self.columns] if t is not None and t.found else [None]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    def location(self, report: Report) -> Location:
+        return report.tables[self.table].cells[(self.rows[0], self.columns[0])].location
+
+
 # ── preconditions ────────────────────────────────────────────────────────────────────────────────────────────────
 
 @dataclass(frozen=True, slots=True)
 class Conditions:
     """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
     scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell
-    (``when_cell`` = "表/行/列") above a value (``when_above``, default 0) or equal to one (``when_equals``)."""
+    (``when_cell`` = "表/行/列", or a sum of columns of one row "表/行/列1+列2") above a value (``when_above``,
+    default 0) or equal to one (``when_equals``), and what the title must say (``when_title``, a regex: e.g. the kind
+    of issuer)."""
 
     min_year: int = 0
     max_year: int = 9999
     when: TextPattern | None = None
     unless: TextPattern | None = None
-    when_cell: tuple[str, str, str] | None = None
+    when_cell: Cell | None = None
     when_above: float = 0
     when_equals: float | None = None
+    when_title: TextPattern | None = None
 
     @classmethod
     def read(cls, table: CheckTable) -> Conditions:
-        cell = table.value("when_cell", str, "")
-        parts = cell.split("/")
-        if cell and len(parts) != 3:
-            raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计")
+        text = table.value("when_cell", str, "")
+        cell = Cell.parse(text) if text else None
+        if text and cell is None:
+            raise table.error("when_cell", "应写成 表/行/列，如 三/三.六.2/总计（或 四/数据/直诉.总计+复诉.总计）")
         return cls(min_year=table.value("min_year", int, 0), max_year=table.value("max_year", int, 9999),
                    when=table.optional_pattern("when"), unless=table.optional_pattern("unless"),
-                   when_cell=(parts[0], parts[1], parts[2]) if cell else None,
-                   when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"))
+                   when_cell=cell,
+                   when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"),
+                   when_title=table.optional_pattern("when_title"))
 
     @property
     def needs_text(self) -> bool:
@@ -400,10 +432,12 @@ class Conditions:
             return False
         if self.unless is not None and scope_text and _says(self.unless, scope_text):
             return False
+        if self.when_title is not None:
+            title = report.outline.title
+            if title is None or not _says(self.when_title, report.blocks[title.index].text):
+                return False
         if self.when_cell is not None:
-            table, row, col = self.when_cell
-            t = report.tables.get(table)
-            value = t.value(row, col) if t is not None and t.found else None
+            value = self.when_cell.value(report)
             if value is None:
                 return False
             if self.when_equals is not None:

@@ -2,14 +2,16 @@
 the title's year against the statistics year, and so on.
 
 Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
-落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum of cells
+落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计", "cell:三/一+二/总计");
 or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
 compared, or only the number the scope names most often, when it is a clear majority). ``right`` may also be a list
 of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到申请
-N 件: the new applications, or with the carry-over) agrees when it equals any of them. The finding is placed at
-``left``; the preconditions of base.Conditions apply (``unless`` is matched against the whole document).
-Message fields: {left}, {right} (the first reading), {left_text} (the matched words), {right_text}, {readings}
+N 件: the new applications, or with the carry-over) agrees when it equals any of them. ``require_all`` (default
+false): compare only when every reading is found (the year a sentence states against both the title's year and the
+统计期限's, when one of those two may itself be the mistake). The finding is placed at ``left``; the preconditions of
+base.Conditions apply (``unless`` is matched against the whole document).
+Message fields: {left}, {right} (the first reading found), {left_text} (the matched words), {right_text}, {readings}
 (each distinct reading as 「label为 N」, joined by ，).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..model import Diagnostic, Location
 from ..report import Report
 from ..rules import Rule
 from .base import (
+    Cell,
     CheckKind,
     CheckTable,
     Conditions,
@@ -36,15 +39,6 @@ from .signing_date import find_signature
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
-    """cell:表/行/列 — a table cell, or the sum of several cells (行1+行2, 列1+列2: every row with every column)."""
-
-    table: str
-    rows: tuple[str, ...]
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Mentions:
     """{scope, pattern, mode}: the numbers the text states (group n)."""
 
@@ -53,6 +47,7 @@ class Mentions:
     mode: str  # "each" | "most-common"
 
 
+YEARS = ("title.year", "signature.report-year")
 Source = str | Cell | Mentions  # str: "title.year" or "signature.report-year"
 
 
@@ -68,17 +63,18 @@ class Reading:
 class Params:
     left: Source
     right: tuple[Reading, ...]
+    require_all: bool
     conditions: Conditions
 
 
 def _source(table: CheckTable, key: str, value: object) -> Source:
-    if value in ("title.year", "signature.report-year"):
+    if value in YEARS:
         return str(value)
     if isinstance(value, str) and value.startswith("cell:"):
-        parts = value[5:].split("/")
-        if len(parts) != 3:
+        cell = Cell.parse(value[5:])
+        if cell is None:
             raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
-        return Cell(parts[0], tuple(parts[1].split("+")), tuple(parts[2].split("+")))
+        return cell
     if isinstance(value, dict) and "pattern" in value:
         unknown = sorted(set(value) - {"scope", "pattern", "mode"})
         if unknown:
@@ -117,7 +113,8 @@ def _readings(table: CheckTable) -> tuple[Reading, ...]:
 
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
-    params = Params(_source(table, "left", table.value("left", object)), _readings(table), Conditions.read(table))
+    params = Params(_source(table, "left", table.value("left", object)), _readings(table),
+                    table.value("require_all", bool, False), Conditions.read(table))
     table.done()
     return params
 
@@ -134,12 +131,9 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
             block = report.blocks[signature[0]]
             yield signature[1][0] - 1, block.location(), block.text.strip()
     elif isinstance(source, Cell):
-        tab = report.tables.get(source.table)
-        if tab and tab.found:
-            values = [tab.value(r, c) for r in source.rows for c in source.columns]
-            if all(v is not None for v in values):
-                total = sum(v for v in values if v is not None)
-                yield total, tab.cells[(source.rows[0], source.columns[0])].location, str(total)
+        total = source.value(report)
+        if total is not None:
+            yield total, source.location(report), str(total)
     elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
                  for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)]
@@ -161,6 +155,8 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         found = next(iter(_values(report, reading.source)), None)
         if found is not None:
             readings.append((found[0], reading.label, found[2]))
+        elif params.require_all:
+            return
     if not readings:
         return
     accepted = {value for value, _, _ in readings}

@@ -1,6 +1,8 @@
-"""kind = "outline": the six sections — missing, out of order, duplicated, wrongly numbered, worded differently.
+"""kind = "outline": the six sections — missing, out of order, duplicated, wrongly numbered, worded differently, or
+all of them again (a second series 一 … 六 in the body: the report pasted twice).
 
-Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording".
+Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording" | "series". A second full
+series is reported once, by "series"; its headings are not "duplicate" findings as well.
 Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}.
 """
 from __future__ import annotations
@@ -9,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Diagnostic, Edit, Fix, Location
+from ..report import Report
 from ..report.outline import Heading
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, diagnostic
 
-ASPECTS = ("missing", "order", "duplicate", "numbering", "wording")
+ASPECTS = ("missing", "order", "duplicate", "numbering", "wording", "series")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +53,19 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                                  found=_written(h), expected=h.spec.heading, previous=_written(highest))
             elif highest is None or order.index(h.spec.key) > order.index(highest.spec.key):
                 highest = h
+    elif aspect == "series":
+        series = second_series(report)
+        if series is not None:
+            h, first = outline.headings[series], outline.sections[order[0]].heading
+            yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key, found=_written(h),
+                             expected=h.spec.heading,
+                             previous=blocks[first.index].location().where(report.doc.path, words=True))
     elif aspect == "duplicate":
-        for h in outline.headings:
+        series = second_series(report)
+        repeated = range(series, series + len(order)) if series is not None else range(0)
+        for n, h in enumerate(outline.headings):
             first = outline.sections[h.spec.key].heading
-            if first is not h:
+            if first is not h and n not in repeated:
                 yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key, found=_written(h),
                                  expected=h.spec.heading,
                                  previous=blocks[first.index].location().where(report.doc.path, words=True))
@@ -83,9 +95,29 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
                              title=h.spec.title)
 
 
+def second_series(report: Report) -> int | None:
+    """Where in the outline's headings a second full series of the template's sections starts — 一、 again after the
+    first 一、, then every other section in order (a report pasted twice) — or None. Sub-items of a section that
+    echo the section titles are not headings at all (see report/outline.py)."""
+    order = [s.key for s in report.template.sections]
+    outline = report.outline
+    first = outline.sections.get(order[0])
+    for p, h in enumerate(outline.headings):
+        if h.spec.key != order[0] or first is None or first.heading is h:
+            continue
+        run = [h]
+        for g in outline.headings[p + 1:]:
+            if order.index(g.spec.key) != order.index(run[-1].spec.key) + 1:
+                break
+            run.append(g)
+        if len(run) == len(order):
+            return p
+    return None
+
+
 def _written(h: Heading) -> str:
     return f"{h.numbering}{h.title}"
 
 
 KIND = CheckKind("outline", prepare, run, ("key", "title", "expected", "found", "previous"),
-                 "六个部分：缺少、次序、重复、编号、措辞")
+                 "六个部分：缺少、次序、重复、编号、措辞、第二套编号")

@@ -1,9 +1,12 @@
 """kind = "signing-date": the 落款 (issuer line and date line at the end of the report) against the report year.
 
 Parameters: ``aspect`` = "late" (after the publication deadline of the issuer's kind) | "early" (before the
-report year has ended); for "late", ``deadlines`` = a list of {issuer = regex on the issuer line (or the title),
+report year has ended) | "issuer" (the 落款 names another agency than the title: see ``other_agency``) |
+"undated" (the report ends with an issuer line and no date); for "issuer" and "undated", ``issuer`` = a regex an
+issuer line matches (the line above a date may be the report's last sentence); for "late", ``deadlines`` = a list of {issuer = regex on the issuer line (or the title),
 month, day, basis}: the first whose issuer matches applies; the deadline is that day of the year after the report
-year; an entry without month/day means no national deadline. Message fields: {date}, {deadline}, {basis}, {issuer}, {year}.
+year; an entry without month/day means no national deadline. Message fields: {date}, {deadline}, {basis}, {issuer},
+{year}, {agency} (the title's).
 """
 from __future__ import annotations
 
@@ -11,12 +14,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..cjk import DIGITS, NUMERAL, ZEROS, chinese_value, digits_value
+from ..cjk import DIGITS, HAN, NUMERAL, ZEROS, chinese_value, digits_value
 from ..model import Diagnostic
 from ..report import Report
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, TextPattern, diagnostic
 
+ASPECTS = ("late", "early", "issuer", "undated")
+# the agency a title names before its year: 「某县财政局2024年度政府信息公开工作年度报告」
+_TITLE_AGENCY = re.compile(rf"^[#\s]*(?P<agency>(?:{HAN}|[（）()]){{2,40}}?)\s*(?:\d{{4}}|[{ZEROS}{DIGITS[1:]}]{{4}})\s*年度?\s*"
+                           rf"政\s*府\s*信\s*息\s*公\s*开")
+# endings that say nothing about which agency it is (a 镇 signs as 「某镇人民政府」 and titles as 「某镇」)
+_GENERIC_ENDING = re.compile(r"(?:人民政府|办事处)$")
 _DATE = re.compile(rf"^\s*(?P<y>\d{{4}}|[{ZEROS}{DIGITS[1:]}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|{NUMERAL}{{1,3}})\s*月"
                    rf"\s*(?P<d>\d{{1,2}}|{NUMERAL}{{1,3}})\s*日\s*$")
 
@@ -41,6 +50,7 @@ class Deadline:
 class Params:
     aspect: str
     deadlines: tuple[Deadline, ...]
+    issuer: TextPattern | None  # "issuer", "undated": what an issuer line looks like
 
 
 def _deadline(table: CheckTable, key: str, d: object) -> Deadline:
@@ -60,12 +70,15 @@ def _deadline(table: CheckTable, key: str, d: object) -> Deadline:
 
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
-    aspect = table.choice("aspect", ("late", "early"))
+    aspect = table.choice("aspect", ASPECTS)
     deadlines = tuple(_deadline(table, f"deadlines[{i}]", d) for i, d in enumerate(table.value("deadlines", list, [])))
     if aspect == "late" and not deadlines:
         raise table.error("deadlines", "aspect = \"late\" 需要至少一个期限")
+    issuer = table.optional_pattern("issuer")
+    if aspect in ("issuer", "undated") and issuer is None:
+        raise table.error("issuer", f"aspect = \"{aspect}\" 需要落款单位一行的正则表达式")
     table.done()
-    return Params(aspect, deadlines)
+    return Params(aspect, deadlines, issuer)
 
 
 def find_signature(report: Report) -> tuple[int, tuple[int, int, int], str] | None:
@@ -85,8 +98,58 @@ def find_signature(report: Report) -> tuple[int, tuple[int, int, int], str] | No
     return None
 
 
+def title_agency(report: Report) -> str | None:
+    """The agency the title names before the year, without spaces; None when the title does not start with one."""
+    t = report.outline.title
+    m = _TITLE_AGENCY.match(report.blocks[t.index].text) if t else None
+    return "".join(m.group("agency").split()) if m else None
+
+
+def other_agency(title: str, issuer: str) -> bool:
+    """Whether the 落款 ``issuer`` names another agency than ``title``: once the two names' common beginning and
+    ending are set aside (and 人民政府/办事处, which a title often leaves out), neither rest is the other shortened
+    (its characters in order) — 「大口镇」 and 「酒后镇」, 「河园镇」 and 「易俗河镇」, 「某市财政局」 and 「某市教育局」,
+    but not 「湘潭县易俗河镇」 and 「易俗河镇人民政府」, 「管委会」 and 「管理委员会」, 「市场监管局」 and
+    「市场监督管理局」."""
+    a, b = (_GENERIC_ENDING.sub("", "".join(x.split())) for x in (title, issuer))
+    if not a or not b or a in b or b in a:
+        return False
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    a, b = a[n:], b[n:]
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    a, b = a[:len(a) - n], b[:len(b) - n]
+    return bool(a) and bool(b) and not _shortened(a, b) and not _shortened(b, a)
+
+
+def _shortened(short: str, full: str) -> bool:
+    """Whether ``short`` is ``full`` with characters left out (发改委 of 发展和改革委员会)."""
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def _undated(report: Report, issuer: TextPattern) -> int | None:
+    """The index of the last body block when it is an issuer line (and so the 落款 has no date), else None."""
+    last = next((i for i in range(len(report.blocks) - 1, -1, -1) if report.blocks[i].cell is None
+                 and report.blocks[i].text.strip()), None)
+    if last is None or (report.outline.title and report.outline.title.index == last):
+        return None
+    text = report.blocks[last].text.strip()
+    return last if len(text) <= 40 and issuer.search(text) else None
+
+
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
     report = context.report
+    if params.aspect == "undated":
+        if params.issuer is not None and find_signature(report) is None:
+            i = _undated(report, params.issuer)
+            if i is not None:
+                block = report.blocks[i]
+                yield diagnostic(rule, context, block.location(), issuer=block.text.strip(), year=report.year or "")
+        return
     found = find_signature(report)
     year = report.year
     if found is None or year is None:
@@ -99,6 +162,12 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         if (y, m, d) <= (year, 12, 31):
             yield diagnostic(rule, context, loc, date=date, year=year, issuer=issuer)
         return
+    if params.aspect == "issuer":
+        agency = title_agency(report)
+        if agency and params.issuer is not None and params.issuer.search(issuer) and other_agency(agency, issuer):
+            at = report.blocks[i - 1]
+            yield diagnostic(rule, context, at.location(), date=date, year=year, issuer=issuer, agency=agency)
+        return
     title = report.blocks[report.outline.title.index].text if report.outline.title else ""
     for dl in params.deadlines:
         if dl.issuer.search(issuer) or (not issuer and dl.issuer.search(title)):
@@ -108,5 +177,5 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             return
 
 
-KIND = CheckKind("signing-date", prepare, run, ("date", "deadline", "basis", "issuer", "year"),
-                 "落款日期与报告年度：晚于公布期限、早于年度结束")
+KIND = CheckKind("signing-date", prepare, run, ("date", "deadline", "basis", "issuer", "year", "agency"),
+                 "落款：日期晚于公布期限、早于年度结束，单位与标题不符，有单位没有日期")
