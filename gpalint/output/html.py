@@ -84,8 +84,9 @@ def _details(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
         rule = rules.get(d.code)
         title = f' title="{escape(rule.summary)}"' if rule else ""
         text = [escape(d.message)]
-        if d.location.context:
-            text.append(f'<div class="ctx">位置：{escape(d.location.context)}</div>')
+        detail = d.location.detail()
+        if detail:
+            text.append(f'<div class="ctx">位置：{escape(detail)}</div>')
         if d.hint:
             text.append(f'<div class="hint">提示：{escape(d.hint)}</div>')
         if d.fix is not None:
