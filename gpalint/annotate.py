@@ -173,11 +173,10 @@ class Annotator:
                 typed = [i for i in range(s, e) if para.sources.nodes[i] is not None]
                 if typed:
                     return para, typed[0], typed[-1] + 1
-        para = body.paragraphs.get(loc.line)
-        if para is None:  # a finding about the whole document: its first paragraph with text
-            para = body.paragraphs[min(b.line for b in body.doc.blocks if b.cell is None)] \
-                if any(b.cell is None for b in body.doc.blocks) else next(iter(body.paragraphs.values()))
-        return para.element
+        whole = body.paragraphs.get(loc.line)
+        if whole is None:  # no paragraph there (a note about the whole document): the first paragraph with text
+            whole = body.paragraphs[min(b.line for b in body.doc.blocks)]
+        return whole.element
 
     def _mark_spans(self, spans: list[tuple[Paragraph, int, int, str]]) -> None:
         """Insert the range markers of character spans, splitting runs where a span starts or ends inside one.
