@@ -271,3 +271,12 @@ def test_libreoffice_opens_the_copy_with_every_comment(tmp_path):
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                        check=True, capture_output=True, timeout=60)
         assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_a_message_naming_another_paragraph_counts_as_a_person_does(tmp_path):
+    body = para(run("（一）主动公开")) + para(run("本年度主动公开信息10条。"))
+    table = ('<w:tbl><w:tr><w:tc><w:p><w:r><w:t>单元格</w:t></w:r></w:p></w:tc></w:tr></w:tbl>')
+    path = write_docx(tmp_path / "dup.docx", table + body + para(run("一、总体情况")) + body)
+    (d,) = ENGINE.check_path(path, Options(select=["S103"])).diagnostics
+    assert "首次出现在第2段" in d.message  # the table cell before it is not counted
+    assert d.where() == f"{path}:¶5"

@@ -322,6 +322,13 @@ class Context:
                 sub = _heading_label(numbering, title)
         return f"{label} › {sub}" if sub else label
 
+    def place(self, block: Block) -> Location:
+        """Where ``block`` is, as a finding says it (for a message that names another place in the report)."""
+        location = block.location()
+        if self.report.doc.format not in ("docx", "pdf"):
+            return location
+        return _findable(self, location, block, block.column, block.text)
+
     def blocks_on(self, page: int | None, line: int) -> list[Block]:
         """The blocks with a part on source line ``line`` (of ``page``)."""
         if self._blocks_by_line is None:
