@@ -280,3 +280,16 @@ def test_a_message_naming_another_paragraph_counts_as_a_person_does(tmp_path):
     (d,) = ENGINE.check_path(path, Options(select=["S103"])).diagnostics
     assert "首次出现在第2段" in d.message  # the table cell before it is not counted
     assert d.where() == f"{path}:¶5"
+
+
+def test_copies_of_an_earlier_run_are_not_checked_again(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(FAULTY, reports / "faulty-report.docx")
+    args = ["check", "--annotate", str(reports / "批注"), "--format", "json", "--no-progress", str(reports)]
+    main(args)
+    first = json.loads(capsys.readouterr().out)
+    main(args)  # the folder walk now also finds 批注/faulty-report.docx
+    second = json.loads(capsys.readouterr().out)
+    assert {e["path"] for e in second} == {str(reports / "faulty-report.docx")} and len(second) == len(first)
+    assert sorted(p.name for p in (reports / "批注").iterdir()) == ["faulty-report.docx"]
