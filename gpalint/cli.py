@@ -174,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--fix", action="store_true", help="自动修复安全的问题（.txt .md .docx）")
     o.add_argument("--unsafe-fixes", action="store_true", help="同时应用不安全的修复")
     o.add_argument("--diff", action="store_true", help="只显示修复的差异，不写文件")
+    o.add_argument("--annotate", metavar="目录", default=None,
+                   help="把每份 Word 文档（.docx）复制到该目录，每个问题在出错的文字或单元格上加一条 Word 批注（原文件不变）")
     o.add_argument("--statistics", action="store_true", help="按规则统计问题数")
     o.add_argument("--exit-zero", action="store_true", help="有问题也以 0 退出")
     o.add_argument("--quiet", "-q", action="store_true", help="只输出问题行，不输出源码摘录和汇总")
@@ -308,8 +310,14 @@ def cmd_check(args) -> int:
         _output_target(str(args.write_baseline), files, walked)
     if output is not None and output.exists():  # last run's output, found again by walking the folder
         files = [f for f in files if not (f in walked and _same_file(f, output))]
+    if args.annotate:
+        files = _annotate_targets(args, files, walked)
     rules = _check_selectors(args, files)
     results = list(run_all(args, files))
+    if args.annotate:
+        written = sum(1 for r in results if r.annotated)
+        if written:
+            _say(f"gpalint: 已在「{display_path(args.annotate)}」中写入 {written} 份带批注的 Word 文档")
     skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
     for r in skipped:  # found beside the reports, not one of them: say so, and go on
         _say(f"{display_path(r.path)}: 已跳过：{r.error}")
@@ -371,6 +379,26 @@ def _use_baseline(args, results: list[FileResult]) -> None:
         raise CommandError(str(exc)) from None
     known = before - sum(len(r.diagnostics) for r in results)
     _say(f"gpalint: 基线中的 {known} 个已知问题未列出" + (f"；基线中有 {gone} 个问题已不再出现" if gone else ""))
+
+
+def _annotate_targets(args, files: list[Path], walked: set[Path]) -> list[Path]:
+    """Check --annotate and name the annotated copies (``args.annotate_targets``); the files to check, without
+    the copies of an earlier run that a folder walk found in OUTDIR."""
+    from .annotate import targets
+    if args.fix or args.diff:
+        raise CommandError("--annotate 不能与 --fix 或 --diff 同时使用：请先修复，再生成批注副本")
+    outdir = Path(args.annotate)
+    if outdir.exists() and not outdir.is_dir():
+        raise CommandError(f"--annotate 的目标「{display_path(args.annotate)}」不是目录")
+    inside = outdir.resolve()
+    files = [f for f in files if not (f in walked and inside in f.resolve().parents)]
+    args.annotate_targets = targets(outdir, files)
+    others = [f for f in files if f not in args.annotate_targets]
+    if others:
+        names = "、".join(f"「{display_path(str(f))}」" for f in others[:3]) + (
+            f"等 {len(others)} 个文件" if len(others) > 3 else "")
+        _say(f"gpalint: --annotate 只适用于 Word 文档（.docx）：{names}已照常检查，未生成批注副本")
+    return files
 
 
 def _filter_severity(results: list[FileResult], minimum: str | None) -> int:

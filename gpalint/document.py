@@ -66,9 +66,21 @@ class Block:
         return Location(line, column, end_line, end_column + 1, self.page, context)
 
 
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment the file carries beside its text (a Word comment): what it says and the block lines it covers."""
+
+    text: str
+    lines: frozenset[int]
+    location: Location  # where its range starts
+
+
 @dataclass(slots=True)
 class Document:
     path: str
     format: str  # "text", "markdown", "docx", "pdf", "html"
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[str, Location]] = field(default_factory=list)  # reader remarks, e.g. unreadable glyphs
+    comments: list[Comment] = field(default_factory=list)
+    # Word: block line → the paragraph's number among the non-empty paragraphs outside tables (what a person counts)
+    paragraphs: dict[int, int] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """The values every stage passes on: where something is, what is wrong with it, how to fix it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -20,9 +20,14 @@ class Location:
     """A span in the source.
 
     ``line`` is a text line (.txt/.md), a paragraph number in document order (.docx, table cell paragraphs
-    included) or a line on the page (.pdf, with ``page``). Columns are 1-based and count characters; the end is
-    exclusive, as in ruff. ``context`` names a table cell or quotes the paragraph, for formats whose line number
-    alone does not lead a reader to the spot.
+    included: the key the fixer and the suppressions use) or a line on the page (.pdf, with ``page``). Columns are
+    1-based and count characters; the end is exclusive, as in ruff. ``context`` names a table cell.
+
+    What leads a person to the spot in a Word or PDF file (filled when the finding is made): ``paragraph``, the
+    number of the paragraph among the non-empty paragraphs outside tables (Word: what a person counts; table
+    cells and empty paragraphs not counted); ``cell``, (table, row, column) of a real table's cell (Word);
+    ``section``, the section heading and sub-heading the spot is under; ``quote``, the faulty text itself with a
+    few characters around it.
     """
 
     line: int
@@ -31,9 +36,13 @@ class Location:
     end_column: int | None = None
     page: int | None = None
     context: str | None = None
+    paragraph: int | None = None
+    cell: tuple[int, int, int] | None = None
+    section: str | None = None
+    quote: str | None = None
 
     def with_context(self, context: str | None) -> Location:
-        return Location(self.line, self.column, self.end_line, self.end_column, self.page, context)
+        return replace(self, context=context)
 
     def unit(self, path: str) -> str:
         """What ``line`` counts in the file ``path``: "page-line" (a line on a PDF page), "paragraph" (Word) or
@@ -44,14 +53,25 @@ class Location:
 
     def where(self, path: str, words: bool = False) -> str:
         """How a clerk finds the spot in ``path``, the one wording every output and message uses. Compact, after the
-        path (text output, logs): path:line:col, path:¶paragraph for Word, path:第P页:line for PDF. In words, where
-        the path is shown elsewhere (review pages, annotations, messages): 第L行第C列, 第N段, 第P页第L行."""
+        path (text output, logs): path:line:col, path:¶paragraph or path:表T第R行第C列 for Word, path:第P页:line
+        for PDF. In words, where the path is shown elsewhere (review pages, annotations, messages): 第L行第C列,
+        第N段, 第T个表格第R行第C列, 第P页第L行. See ``detail`` for the section and quote."""
         unit = self.unit(path)
         if unit == "page-line":
             return f"第{self.page}页第{self.line}行" if words else f"{path}:第{self.page}页:{self.line}"
         if unit == "paragraph":
-            return f"第{self.line}段" if words else f"{path}:¶{self.line}"
+            if self.cell is not None:
+                table, row, col = self.cell
+                return (f"第{table}个表格" if words else f"{path}:表{table}") + f"第{row}行第{col}列"
+            # a location no paragraph holds (rare: a note of the reader) keeps the document-order number
+            number = self.paragraph if self.paragraph is not None else self.line
+            return f"第{number}段" if words else f"{path}:¶{number}"
         return f"第{self.line}行第{self.column}列" if words else f"{path}:{self.line}:{self.column}"
+
+    def detail(self) -> str | None:
+        """What follows the place: the table cell's name, the section it is under and the quote, or None."""
+        parts = [p for p in (self.context, self.section, self.quote) if p]
+        return "；".join(parts) or None
 
 
 class Applicability(str, Enum):
@@ -111,6 +131,7 @@ class FileResult:
     fixed: int = 0
     diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
     readout: dict | None = None  # what gpalint read (agency, year, tables) as plain data, for the review page
+    annotated: str | None = None  # --annotate: the Word copy written, with one comment per finding
 
 
 class InputError(Exception):

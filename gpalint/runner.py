@@ -80,6 +80,10 @@ def check_one(args, path: Path) -> FileResult:
     try:
         options, sources = options_for(args, path)
         engine = engine_for(sources)
+        target = (getattr(args, "annotate_targets", None) or {}).get(path) if getattr(args, "annotate", None) else None
+        if target is not None:  # --annotate: a copy of the Word file with a comment per finding
+            from .annotate import annotate_file
+            return annotate_file(engine, path, options, target)
         if args.fix or args.diff:
             from .fix import fix_file
             return fix_file(engine, path, options, unsafe=args.unsafe_fixes, diff_only=args.diff)

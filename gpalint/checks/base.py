@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from ..cjk import expand_han
@@ -290,12 +290,44 @@ class Context:
     """One report being checked, and what several kinds look up in it, computed once on first use: a report can
     have thousands of findings, and a dozen G rules read the same text blocks."""
 
-    __slots__ = ("_blocks_by_line", "_text_blocks", "report")
+    __slots__ = ("_blocks_by_line", "_index", "_text_blocks", "report")
 
     def __init__(self, report: Report):
         self.report = report
         self._blocks_by_line: dict[tuple[int | None, int], list[Block]] | None = None
         self._text_blocks: dict[tuple[str, bool], list[tuple[int, Block]]] = {}
+        self._index: dict[int, int] | None = None
+
+    def section_of(self, block: Block) -> str | None:
+        """The section heading and the sub-heading ``block`` stands under (or is), as written: 「三、… › （二）…」."""
+        if self._index is None:
+            self._index = {id(b): i for i, b in enumerate(self.report.blocks)}
+        i = self._index.get(id(block))
+        outline = self.report.outline
+        if i is None:
+            return None
+        heading = None
+        for h in outline.headings:
+            if h.index > i:
+                break
+            heading = h
+        if heading is None or heading.index == i:  # a heading is under nothing: the quote shows it
+            return None
+        label = _heading_label(heading.numbering, heading.title)
+        sub = None
+        for index, numbering, title in outline.subheadings:
+            if index >= i:
+                break
+            if index > heading.index:
+                sub = _heading_label(numbering, title)
+        return f"{label} › {sub}" if sub else label
+
+    def place(self, block: Block) -> Location:
+        """Where ``block`` is, as a finding says it (for a message that names another place in the report)."""
+        location = block.location()
+        if self.report.doc.format not in ("docx", "pdf"):
+            return location
+        return _findable(self, location, block, block.column, block.text)
 
     def blocks_on(self, page: int | None, line: int) -> list[Block]:
         """The blocks with a part on source line ``line`` (of ``page``)."""
@@ -324,6 +356,13 @@ class Context:
         return cached
 
 
+def _heading_label(numbering: str, title: str, longest: int = 16) -> str:
+    """A heading as a location names it: its number and words, without the text run on after them
+    (「（二）依申请公开：2024年，…」 → 「（二）依申请公开」)."""
+    words = re.split(r"[：:。；;]", title, maxsplit=1)[0].strip()
+    return numbering + (words[:longest] + "…" if len(words) > longest else words)
+
+
 # ── making a diagnostic ──────────────────────────────────────────────────────────────────────────────────────────
 
 def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None = None,
@@ -339,12 +378,26 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
     source = None
     if found is not None:
         block, (column, text) = found
-        if location.context is None and report.doc.format in ("docx", "pdf"):
-            location = location.with_context(_quote(block.text))  # a paragraph number alone is hard to find
+        if report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
+            location = _findable(context, location, block, column, text)
         source = text if block.cell is not None else " " * (column - 1) + text
     expected = fields.get("expected")
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
                       expected=None if expected is None else str(expected))
+
+
+def _findable(context: Context, location: Location, block: Block, column: int, text: str) -> Location:
+    """``location`` with what leads a person to it in a Word or PDF file: the paragraph a person counts (Word), the
+    table cell, the section it is under, the faulty text quoted with a few characters around it."""
+    cell = block.cell
+    start = location.column - column
+    end = location.end_column - column if location.end_column is not None and location.end_line in (
+        None, location.line) else len(text)
+    return replace(location, paragraph=context.report.doc.paragraphs.get(location.line),
+                   cell=(cell.table, cell.row, cell.col) if cell is not None and context.report.doc.format == "docx"
+                   else None,
+                   section=context.section_of(block),
+                   quote=quote(text, start, end) if cell is None else None)
 
 
 def block_at(context: Context, location: Location) -> tuple[Block, tuple[int, str]] | None:
@@ -356,9 +409,16 @@ def block_at(context: Context, location: Location) -> tuple[Block, tuple[int, st
     return None
 
 
-def _quote(text: str, width: int = 16) -> str:
-    text = " ".join(text.split())
-    return f"「{text[:width]}…」" if len(text) > width else f"「{text}」"
+def quote(text: str, start: int, end: int, around: int = 6, longest: int = 30) -> str:
+    """The characters ``start``..``end`` of ``text`` with up to ``around`` characters either side, in 「」, "…"
+    where cut (a long span keeps its start and end)."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    a, b = max(0, start - around), min(len(text), max(end, start) + around)
+    span = text[start:end]
+    if len(span) > longest:
+        span = span[:longest // 2] + "…" + span[-(longest // 2):]
+    shown = " ".join((text[a:start] + span + text[end:b]).split())
+    return f"「{'…' if a > 0 else ''}{shown}{'…' if b < len(text) else ''}」"
 
 
 # ── table cells ──────────────────────────────────────────────────────────────────────────────────────────────────

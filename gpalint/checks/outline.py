@@ -68,7 +68,7 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
             if first is not h and n not in repeated:
                 yield diagnostic(rule, context, blocks[h.index].location(), key=h.spec.key, found=_written(h),
                                  expected=h.spec.heading,
-                                 previous=blocks[first.index].location().where(report.doc.path, words=True))
+                                 previous=context.place(blocks[first.index]).where(report.doc.path, words=True))
     elif aspect == "numbering":
         for h in outline.headings:
             expected = f"{h.spec.key}、"

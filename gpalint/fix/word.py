@@ -46,7 +46,7 @@ def _formatting(node: etree._Element) -> tuple:
     return (run.getparent(), etree.tostring(rpr) if rpr is not None else b"")
 
 
-def _set_text(node: etree._Element, text: str) -> None:
+def set_text(node: etree._Element, text: str) -> None:
     node.text = text
     if text != text.strip() and node.get(_XML_SPACE) != "preserve":
         node.set(_XML_SPACE, "preserve")
@@ -61,19 +61,19 @@ def apply_edit(para: Paragraph, start: int, end: int, content: str) -> None:
         else:
             node, off = para.sources[start]
         assert node is not None
-        _set_text(node, (node.text or "")[:off] + content + (node.text or "")[off:])
+        set_text(node, (node.text or "")[:off] + content + (node.text or "")[off:])
         return
     pieces = para.pieces(start, end)
     if len(pieces) > 1 and len(content) == end - start:  # one character for one: each keeps its run
         at = 0
         for node, first, last in pieces:
             text = node.text or ""
-            _set_text(node, text[:first] + content[at:at + last - first] + text[last:])
+            set_text(node, text[:first] + content[at:at + last - first] + text[last:])
             at += last - first
         return
     for i, (node, first, last) in enumerate(pieces):
         text = node.text or ""
-        _set_text(node, text[:first] + (content if i == 0 else "") + text[last:])
+        set_text(node, text[:first] + (content if i == 0 else "") + text[last:])
 
 
 class Spot(NamedTuple):
@@ -157,8 +157,9 @@ def _without_zip64(extra: bytes) -> bytes:
 
 
 def write_package(out: BinaryIO, zin: zipfile.ZipFile, data: bytes, replaced: dict[str, bytes]) -> None:
-    """Write the zip ``zin`` (opened on ``data``) to ``out`` with the members in ``replaced`` given new content;
-    every other member is copied as stored (compressed bytes, never inflated), with a fresh local header."""
+    """Write the zip ``zin`` (opened on ``data``) to ``out`` with the members in ``replaced`` given new content
+    (those it does not have are added at the end, deflated); every other member is copied as stored (compressed
+    bytes, never inflated), with a fresh local header."""
     with zipfile.ZipFile(out, "w") as zout:
         zout.comment = zin.comment
         for info in zin.infolist():
@@ -180,6 +181,9 @@ def write_package(out: BinaryIO, zin: zipfile.ZipFile, data: bytes, replaced: di
             zout.filelist.append(copy)
             zout.NameToInfo[copy.filename] = copy
             zout.start_dir = out.tell()
+        for name, content in replaced.items():
+            if name not in zin.NameToInfo:
+                zout.writestr(name, content, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def fix_docx_file(engine, path: Path, data: bytes, snap: writer.Snapshot, options, unsafe: bool,
@@ -214,9 +218,7 @@ def fix_docx_file(engine, path: Path, data: bytes, snap: writer.Snapshot, option
     if diff_only:
         result.diff = unified_diff(path, before, after)
         return result
-    info = word.root.getroottree().docinfo
-    xml = etree.tostring(word.root, xml_declaration=True, encoding=info.encoding or "UTF-8",
-                         standalone=info.standalone)
+    xml = word.xml()
     try:
         writer.save(result, snap, lambda out: write_package(out, word.package.zip, data, {word.main: xml}))
     except InputError as exc:

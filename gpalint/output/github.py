@@ -23,8 +23,9 @@ def _message(d: Diagnostic) -> str:
     # .docx and .pdf have no text lines GitHub can show, so say where in words as well
     loc = d.location
     where = [d.where(words=True)] if d.unit != "line" else []
-    if loc.context:
-        where.append(loc.context)
+    detail = loc.detail()
+    if detail:
+        where.append(detail)
     return d.message + (f"（{'，'.join(where)}）" if where else "")
 
 

@@ -19,6 +19,12 @@ def diagnostic_dict(d: Diagnostic) -> dict:
            "fingerprint": d.fingerprint}
     if loc.page is not None:
         out["page"] = loc.page
+    for key in ("paragraph", "section", "quote"):  # Word and PDF: what leads a person to the spot
+        value = getattr(loc, key)
+        if value is not None:
+            out[key] = value
+    if loc.cell is not None:
+        out["cell"] = {"table": loc.cell[0], "row": loc.cell[1], "column": loc.cell[2]}
     if d.fix:
         out["fix"] = {"applicability": d.fix.applicability.value, "message": d.fix.message,
                       "edits": [{"line": e.location.line, "column": e.location.column,

@@ -19,8 +19,9 @@ def _clean(text: str) -> str:
 
 def _failure_text(d: Diagnostic) -> str:
     lines = [f"{d.where()}: {d.code} {d.message}"]
-    if d.location.context:
-        lines.append(f"位置：{d.location.context}")
+    detail = d.location.detail()
+    if detail:
+        lines.append(f"位置：{detail}")
     if d.hint:
         lines.append(f"提示：{d.hint}")
     if d.fix is not None:

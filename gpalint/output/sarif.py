@@ -44,8 +44,9 @@ def _location(d: Diagnostic) -> dict:
     loc = d.location
     physical = {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(loc)}
     out: dict = {"physicalLocation": physical}
-    if loc.context:
-        out["message"] = {"text": loc.context}
+    detail = loc.detail()
+    if detail:
+        out["message"] = {"text": detail}
     if loc.page is not None:
         out["properties"] = {"page": loc.page}
     return out

@@ -26,7 +26,7 @@ def _excerpt(d: Diagnostic) -> list[str]:
     col = loc.column - 1 - shift
     end = (loc.end_column - 1 - shift) if loc.end_column and loc.end_line in (None, loc.line) else col + 1
     end = max(end, col + 1)
-    num = str(loc.line)
+    num = str(loc.paragraph if loc.paragraph is not None else "" if d.unit == "paragraph" else loc.line)
     pad = " " * len(num)
     text = line.replace("\t", " ")
     before, span = printable(text[:col]), printable(text[col:end])
@@ -36,7 +36,8 @@ def _excerpt(d: Diagnostic) -> list[str]:
 
 def _head(d: Diagnostic) -> str:
     fix = " [*]" if d.fix and d.fix.applicability.value == "safe" else ""
-    ctx = f" 〔{d.location.context}〕" if d.location.context else ""
+    detail = d.location.detail()
+    ctx = f" 〔{detail}〕" if detail else ""
     return f"{d.location.where(display_path(d.path))}: {Severity(d.severity).label} {d.code}{fix} {printable(d.message + ctx)}"
 
 

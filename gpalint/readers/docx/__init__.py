@@ -3,12 +3,16 @@
 The package is read straight from the zip with lxml (document, styles and numbering parts only): that is several
 times faster than python-docx's object model and does not load images. Modules: ``package`` (zip/OLE sniffing,
 parts, relationships, size budgets), ``styles``, ``numbering`` (list numbers Word draws), ``body`` (the one walk
-over the body, shared with the fixer), ``cjk`` (CJK characters, Chinese numerals).
+over the body, shared with the fixer), ``comments`` (comment texts and the paragraphs they cover).
 
 Locations. ``Block.line`` is the paragraph number in document order: the 1-based index of the paragraph among the
 ``w:p`` elements of the body in document order, table-cell paragraphs (nested tables too) and empty paragraphs
-included, paragraphs inside text boxes (``w:txbxContent``), headers, footers, footnotes and comments excluded.
-``Block.column`` is 1: offsets in ``text`` count characters of the paragraph's visible text.
+included, paragraphs inside text boxes (``w:txbxContent``), headers, footers, footnotes and comments excluded: the
+key the fixer, the suppressions and the annotations use. What a person is shown is ``Document.paragraphs``: the
+number of the paragraph among the non-empty paragraphs outside tables (table-of-contents lines included, as they
+are visible), or for a table cell its table, row and column (``Location.where``).
+``Block.column`` is 1: offsets in ``text`` count characters of the paragraph's visible text. Comments: the text
+and covered lines of each (``comments``), for ``gpalint: ignore`` comments.
 
 What becomes text
   * runs (``w:t``), tabs as "\\t", soft line breaks (``w:br``/``w:cr``) as nothing next to a CJK character, two
@@ -46,6 +50,7 @@ from lxml import etree
 from ...document import Document
 from ...model import InputError
 from ...oserrors import describe
+from . import comments
 from .body import Walker, WordBody, clear_uninformative_bold
 from .numbering import Numbering, format_number
 from .package import W_STRICT, W_TRANSITIONAL, Names, Package, parse_xml
@@ -84,8 +89,15 @@ class WordFile:
                 self.numbering.load(parse_xml(ndata, related["numbering"]))
         dtd = self.root.getroottree().docinfo.internalDTD
         self.has_dtd = dtd is not None or bool(self.root.getroottree().docinfo.doctype)
+        self.comment_texts: dict[str, str] | None = None
         self.entities = {e.name: e.content for e in dtd.iterentities()
                          if e.name and e.content and "&" not in e.content and len(e.content) <= 256} if dtd else {}
+
+    def xml(self) -> bytes:
+        """The main part as it is now (edited by a fixer or annotator), serialised with its own declaration."""
+        info = self.root.getroottree().docinfo
+        return etree.tostring(self.root, xml_declaration=True, encoding=info.encoding or "UTF-8",
+                              standalone=info.standalone)
 
     def walk(self) -> WordBody:
         """Walk the body (as edited so far): the Document the reader returns, and its map back to the XML."""
@@ -95,6 +107,10 @@ class WordFile:
         result = walker.walk(body) if body is not None else walker.body
         if not any(b.text.strip() for b in result.doc.blocks):
             raise InputError("该 Word 文档中没有文字内容（可能只有图片或扫描件），无法检查")
+        if next(self.root.iter(self.names.q("commentRangeStart")), None) is not None:
+            if self.comment_texts is None:  # read once: the fixer walks again after each round
+                self.comment_texts = comments.part_texts(self.package, self.main, self.names)
+            result.doc.comments = comments.read(self.root, self.names, result, self.comment_texts)
         clear_uninformative_bold(result.doc)
         return result
 

@@ -197,6 +197,7 @@ class Walker:
         self.entities = entities  # internal-DTD entity name -> its literal text (never expanded further)
         self.body = WordBody(Document(path=path, format="docx"))
         self.para_no = 0
+        self.visible = 0  # non-empty paragraphs outside tables so far: the number a person counts
         self.table_no = 0
         self.fields: list[bool] = []  # open complex fields (w:fldChar begin … end); True once past "separate"
         self.simple_fields = 0  # w:fldSimple we are inside
@@ -278,6 +279,9 @@ class Walker:
             sources = numbered
         para = Paragraph(p, no, text, sources, len(prefix))
         self.body.paragraphs[no] = para
+        if out is not None and text.strip():
+            self.visible += 1
+            self.body.doc.paragraphs[no] = self.visible
         if out is not None and not style.toc and text.strip():
             total, nbold, nfont = stats
             bold = total > 0 and (nbold == total or nfont == total)

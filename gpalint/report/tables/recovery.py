@@ -237,7 +237,8 @@ def _collapse(table: Table, kind: str, location: Location, detail: str, rows: li
 
 def _loc(src: _Source, block: int, start: int, end: int, context: str | None = None) -> Location:
     b = src.blocks[block]
-    if context and b.cell is not None and src.format != "html":  # Word/PDF: where the cell sits in the real table
+    # PDF, Markdown: where the cell sits in the real table (a Word location says it: Location.cell)
+    if context and b.cell is not None and src.format not in ("html", "docx"):
         context += f"（第 {b.cell.table} 个表格第 {b.cell.row} 行第 {b.cell.col} 列）"
     return b.location(start, end, context)
 
