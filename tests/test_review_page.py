@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 import struct
@@ -187,3 +188,17 @@ def test_chromium_filters_by_family_and_severity(corpus_page, tmp_path):
     # without a filter in the address, every finding is shown
     dom = _chromium("--dump-dom", corpus_page.as_uri(), tmp_path=tmp_path).stdout.decode()
     assert not lxml.html.fromstring(dom).xpath("//li[@hidden]")
+
+
+def test_a_review_page_left_beside_the_reports_is_not_checked_as_one(tmp_path, capsys):
+    """The page of an earlier run, found by the next folder walk, is skipped with a note — not read as a report."""
+    need_corpus()
+    report = tmp_path / "report.txt"
+    clean = Path(__file__).resolve().parent.parent / "examples" / "clean-report.txt"
+    report.write_text(clean.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(tmp_path), "--format", "html", "-o", str(tmp_path / "review.html")]) == 0
+    capsys.readouterr()
+    code = main(["check", str(tmp_path), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0 and json.loads(captured.out) == []
+    assert "review.html: 已跳过：这不像是政府信息公开工作年度报告：这是 gpalint 生成的审阅页面" in captured.err

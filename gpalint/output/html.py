@@ -23,6 +23,7 @@ from html import escape
 import gpalint
 
 from ..model import Applicability, Diagnostic, FileResult, Severity
+from ..readers.html import GENERATOR
 from ..rules import Rule, families, family_name, family_of
 from . import printable
 from .readout import cell_position, split_header
@@ -318,7 +319,7 @@ def render(results: list[FileResult], rules: dict[str, Rule], skipped: list[File
     checked = [(i, r) for i, r in enumerate(results) if not r.error]
     with_problems = sum(1 for _, r in checked if r.diagnostics)
     version = escape(str(getattr(gpalint, "__version__", "0")))
-    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">', GENERATOR,
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>gpalint 检查结果</title><style>{CSS}</style><script>{SCRIPT}</script></head><body>",

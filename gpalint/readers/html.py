@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..document import Block, Cell, Document
-from ..model import InputError
+from ..model import InputError, NotAReport
 from . import MAX_BLOCKS
 from .text import read_decoded
 
@@ -137,7 +137,12 @@ def read(path: Path) -> Document:
     return parse(read_decoded(path), str(path))
 
 
+GENERATOR = '<meta name="generator" content="gpalint">'  # written into gpalint's own review pages
+
+
 def parse(text: str, path: str = "<html>") -> Document:
+    if GENERATOR in text[:4096]:  # a review page from an earlier run, found beside the reports
+        raise NotAReport("这不像是政府信息公开工作年度报告：这是 gpalint 生成的审阅页面")
     doc = Document(path, "html")
     reader = _Reader(doc)
     try:
