@@ -12,7 +12,9 @@ from gpalint.readers.text import parse
 from gpalint.rules import builtin_rules
 
 ENGINE = Engine(builtin_rules())
-FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+# every report of the corpus (its own README files describe it: they are not reports)
+FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+               and not p.name.endswith("README.md"))
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +57,8 @@ def test_inline_furniture_of_a_crawled_page():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_no_finding_falls_on_furniture(path):
-    try:
-        doc = read(path)
-        _, diagnostics = ENGINE.check_document(doc, Options())
-    except Exception as exc:  # not a report (a README): nothing to check
-        pytest.skip(str(exc))
+    doc = read(path)
+    _, diagnostics = ENGINE.check_document(doc, Options())
     for d in diagnostics:
         loc = d.location
         on_line = [b for b in doc.blocks if b.page == loc.page and b.segment(loc.line) is not None]
