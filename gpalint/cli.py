@@ -459,6 +459,24 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+# how gpalint's own outputs start (json, sarif, junit, html) or end (the text summary)
+_OUTPUT_HEADS = ("[", "{", "<?xml", "<!DOCTYPE html>")
+_OUTPUT_TAILS = ("共发现", "全部通过", "没有检查任何报告", "检查了")
+
+
+def _earlier_output(path: Path) -> bool:
+    """Whether ``path``, found by a folder walk, is what an earlier run of gpalint wrote there (then it is left out
+    of the check and overwritten), not a report of that folder."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("utf-8", "replace").lstrip("\ufeff \r\n")
+            f.seek(max(0, f.seek(0, os.SEEK_END) - 2048))
+            tail = f.read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    return head.startswith(_OUTPUT_HEADS) or any(w in tail for w in _OUTPUT_TAILS)
+
+
 def _output_target(output: str | None, files: list[Path], walked: set[Path]) -> Path | None:
     """The --output file, checked before the run: its folder exists and is writable, it is not a folder, and it
     is not one of the files named to be checked (a file named `-o001_report.txt` among `*.txt` would otherwise
@@ -481,6 +499,8 @@ def _output_target(output: str | None, files: list[Path], walked: set[Path]) -> 
     if mode is not None and any(f not in walked and _same_file(f, target) for f in files):
         raise CommandError(f"结果文件「{shown}」是要检查的文件之一，拒绝覆盖"
                            "（文件名以 - 开头时，请写在 -- 之后：gpalint check -- -文件名）")
+    if mode is not None and any(f in walked and _same_file(f, target) for f in files) and not _earlier_output(target):
+        raise CommandError(f"结果文件「{shown}」是文件夹中的一份报告，不是 gpalint 上次写的结果，拒绝覆盖")
     written_into = mode is not None and _written_into(target)
     if (mode is not None and not os.access(target, os.W_OK)) or \
             (not written_into and not os.access(folder, os.W_OK | os.X_OK)):

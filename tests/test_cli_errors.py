@@ -334,3 +334,17 @@ def test_output_to_own_stdout_appends_to_a_redirected_log(tmp_path):
                               stdout=f, stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert log.read_text(encoding="utf-8") == "earlier step\n全部通过：检查了 1 个文件，没有发现问题。\n"
+
+
+def test_an_output_onto_a_report_found_by_the_walk_is_refused_but_last_runs_output_is_replaced(tmp_path, capsys):
+    """`gpalint check -o001_report.txt` in a folder (an option glued to a name, or a typo) must not overwrite a report
+    the walk finds there; the output an earlier run wrote there is left out of the check and replaced."""
+    report = tmp_path / "001_report.txt"
+    report.write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run("check", "-o", str(report), str(tmp_path), capsys=capsys)
+    assert code == 2 and "是文件夹中的一份报告，不是 gpalint 上次写的结果，拒绝覆盖" in err
+    assert report.read_text(encoding="utf-8") == CLEAN.read_text(encoding="utf-8")
+    out = tmp_path / "out.txt"
+    for _ in range(2):  # the second run finds the first run's out.txt, leaves it out and writes it again
+        code, _, _ = run("check", "-o", str(out), str(tmp_path), capsys=capsys)
+        assert code == 0 and out.read_text(encoding="utf-8").startswith("全部通过：检查了 1 个文件")
