@@ -7,8 +7,8 @@ Text extracted from a PDF (pdftotext, pdfminer) carries the extractor's spacing,
 it (Document.extracted) and the spacing rules say nothing on it; a finding that quotes the text quotes it with the
 extractor's spaces, so findings are compared without spaces.
 
-Where a layout fails today (a row label wrapped by pdftotext -layout), the case is a strict xfail naming the reason,
-so that fixing it turns the test red until the mark goes.
+Where a layout fails, the case is a strict xfail naming the reason (TABLES_DIFFER, FINDINGS_DIFFER), so that fixing
+it turns the test red until the mark goes.
 """
 from __future__ import annotations
 
@@ -31,13 +31,10 @@ ENGINE = Engine(builtin_rules())
 TABLES = ("二", "三", "四")
 READER_NOTES = {"M106", "M110"}  # info: what the reading could not do (unmapped glyphs, an unreadable table)
 
-# why a layout's tables differ from the .docx's today, by layout or layout/fixture
-_WRAPPED = ("a row label pdftotext -layout wraps over two lines with the next row's label between (「(六) 其他处理」 "
-            "beside 「2.申请人逾期…」) is not joined: the row is reported missing (T102) beside the table's reader note")
-TABLES_DIFFER = {"pdftotext-layout/001": _WRAPPED, "pdftotext-layout/004": _WRAPPED}
+# why a layout's tables differ from the .docx's today, by layout or layout/fixture (none at present)
+TABLES_DIFFER: dict[str, str] = {}
 # why a layout gives findings the .docx does not (besides its tables and reader notes)
-FINDINGS_DIFFER = {"pdftotext-layout/001": "the wrapped row label (T102)",
-                   "pdftotext-layout/004": "the wrapped row label (T102)"}
+FINDINGS_DIFFER: dict[str, str] = {}
 
 
 def cases():
