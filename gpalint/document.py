@@ -84,3 +84,6 @@ class Document:
     comments: list[Comment] = field(default_factory=list)
     # Word: block line → the paragraph's number among the non-empty paragraphs outside tables (what a person counts)
     paragraphs: dict[int, int] = field(default_factory=dict)
+    # a .txt a PDF text extractor wrote (poppler's pdftotext, pdfminer): its spacing is the extractor's (the spaces it
+    # puts around Latin text and digits, the characters of a justified line spread apart), not the author's
+    extracted: bool = False

@@ -17,6 +17,9 @@ Like ``pattern``, plus what typography rules need:
     e.g. the five spaces of 「自 2024 年 1 月 1 日」.
 ``scope`` (default "document"), ``skip_tables`` (default true: the tables are left alone — table cells, lines
     with tabs or ``|`` separators, and the table sections 二、三、四, whose spacing the table recovery reads).
+the preconditions of base.Conditions
+    (min_year, max_year, when, unless, when_cell, when_title, unless_extracted: e.g. a spacing rule says nothing on
+    text a PDF extractor wrote).
 
 The fix changes only the characters that differ (one edit per changed stretch), so fonts and runs around them in
 a Word file are kept, and fixes of neighbouring findings do not overlap.
@@ -31,7 +34,7 @@ from difflib import SequenceMatcher
 from ..document import Block
 from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, Fields, TextPattern, diagnostic, fill
+from .base import CheckKind, CheckTable, Conditions, Context, Fields, TextPattern, diagnostic, fill, scope_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Params:
     scope: str
     merge: int
     skip_tables: bool
+    conditions: Conditions
 
 
 def prepare(rule: Rule) -> Params:
@@ -66,7 +70,8 @@ def prepare(rule: Rule) -> Params:
     keep = table.optional("keep", str)
     if keep is not None and (translate is None or keep not in pattern.groupindex):
         raise table.error("keep", "应为 pattern 中一个命名分组的名字，且只能与 translate 一起用")
-    params = Params(pattern, target, replace, translate, keep, table.scope(), table.value("merge", int, 0), table.value("skip_tables", bool, True))
+    params = Params(pattern, target, replace, translate, keep, table.scope(), table.value("merge", int, 0),
+                    table.value("skip_tables", bool, True), Conditions.read(table))
     table.done()
     return params
 
@@ -88,6 +93,9 @@ Finding = tuple[int, int, str, dict[str, str]]  # (start, end, replacement, the 
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    report, cond = context.report, params.conditions
+    if not cond.applies(report, scope_text(report, params.scope) if cond.needs_text else None):
+        return
     merge = params.merge
     for _, block in context.text_blocks(params.scope, params.skip_tables):
         group: list[Finding] = []

@@ -17,8 +17,10 @@ _EXAMPLE_LABELS = (("bad", "不符合"), ("good", "符合"), ("fixed", "修复�
 
 
 def _fence(text: str) -> str:
-    # a fence longer than any backtick run inside, so examples are shown verbatim whatever they contain
+    # a fence longer than any backtick run inside, so examples are shown verbatim whatever they contain; a form feed
+    # (a page end in text a PDF extractor wrote) shown as its symbol ␌, which a page would not show
     ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    text = text.replace("\f", "\u240c")
     return f"{ticks}text\n{text.rstrip(chr(10))}\n{ticks}"
 
 

@@ -89,7 +89,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     if markdown:
         from .markdown import parse as parse_markdown
         return parse_markdown(text, path)
-    doc = Document(path=path, format="text")
+    doc = Document(path=path, format="text", extracted=extracted_from_pdf(text))
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -103,6 +103,13 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             line = line[m.end():]
         doc.blocks.append(Block(line, number, column, heading=heading))
     return mark(doc)
+
+
+def extracted_from_pdf(text: str) -> bool:
+    """Whether ``text`` is what a PDF text extractor wrote: poppler's pdftotext (with or without -layout) and
+    pdfminer's extract_text (pdf2txt.py) end every page with a form feed, the last page too. A person's text does
+    not end with one (Word's plain-text save writes a manual page break as a form feed, but between pages)."""
+    return text.rstrip(" \t\r\n").endswith("\f")
 
 
 def _too_many_lines(limit: int):

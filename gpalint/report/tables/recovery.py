@@ -14,6 +14,7 @@ together (relations.py), so that one wrong cell is one finding.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ...document import Block
@@ -26,6 +27,13 @@ from .relations import Cell, holds, lines, solve
 from .tokens import PROSE, Token, parse_value, tokenize, value_slots
 
 _WINDOW = 8  # how far ahead of the last matched row a label may match (rows can be missing)
+# a sub-row's numbered label after its group's words on one line: pdftotext -layout sets a merged group cell beside
+# its first sub-row (「(六) 其他处 1. 申请人无正当理由逾期不」)
+_INNER_NUMBERING = re.compile(r"\s(\d{1,2}[.．、]\s*\D)")
+
+
+def _arabic(numbering: str) -> bool:
+    return any(ch.isdigit() for ch in numbering)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,7 @@ class _Matcher:
         self.spec = spec
         self.rows = list(spec.rows.values())
         self.row_forms = [{split_numbering(f)[1].rstrip(":：") for f in (r.label, *r.variants) if f} for r in self.rows]
+        self.row_numberings = [split_numbering(r.label)[0] for r in self.rows]
         self.columns = {}
         for c in spec.columns.values():
             for f in (c.label, *c.variants):
@@ -53,17 +62,23 @@ class _Matcher:
     def _after_known_label(self, head: str) -> bool:
         return any(head.endswith(k) for k in self.known)
 
+    def _same_words(self, numbering: str, core: str, i: int) -> bool:
+        """``core`` is row ``i``'s words, and a numbering both carry is of one kind: 「（六）其他」 (a group's label
+        wrapped by pdftotext -layout) is not the sub-row 「3.其他」."""
+        theirs = self.row_numberings[i]
+        return core in self.row_forms[i] and not (numbering and theirs and _arabic(numbering) != _arabic(theirs))
+
     def row(self, text: str, pos: int) -> int | None:
-        _numbering, core = split_numbering(text)
+        numbering, core = split_numbering(text)
         core = core.rstrip(":：")
         if not core:
             return None
         window = range(pos, min(len(self.rows), pos + _WINDOW))
         for i in window:
-            if core in self.row_forms[i]:
+            if self._same_words(numbering, core, i):
                 return i
         for i in range(pos + _WINDOW, len(self.rows)):  # a long gap: accept only exact labels
-            if core in self.row_forms[i] and len(core) > 3:
+            if self._same_words(numbering, core, i) and len(core) > 3:
                 return i
         whole = norm(text)
         if len(whole) > 6:  # labels glued together: the row is the label the text ends with
@@ -82,7 +97,10 @@ class _Matcher:
                 r = SequenceMatcher(None, core, form).ratio()
                 if r > best_ratio:
                     best, best_ratio = i, r
-        return best if best_ratio >= 0.8 else None
+        if best_ratio >= 0.8:
+            return best
+        inner = _INNER_NUMBERING.search(text)
+        return self.row(text[inner.start(1):], pos) if inner else None
 
 
 # ── recovery ─────────────────────────────────────────────────────────────────────────────────────────
