@@ -36,13 +36,22 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
     aspect, outline, blocks = params.aspect, report.outline, report.blocks
     order = [s.key for s in report.template.sections]
     if aspect == "missing":
-        for spec in report.template.sections:
-            if spec.key in outline.sections:
+        missing = [spec for spec in report.template.sections if spec.key not in outline.sections]
+        present = [order.index(k) for k in outline.sections]
+        # the sections missing after the last one present: the report stops there (a file cut short, or never
+        # finished) — one cause, one finding that names them all, at the end of the text
+        trailing = [spec for spec in missing if order.index(spec.key) > max(present, default=-1)]
+        end = blocks[-1].location() if blocks else Location(1)
+        for spec in missing:
+            if len(trailing) > 1 and spec in trailing:
                 continue
             later = [h for h in outline.headings if order.index(h.spec.key) > order.index(spec.key)]
-            loc = blocks[later[0].index].location() if later else (
-                blocks[-1].location() if blocks else Location(1))
+            loc = blocks[later[0].index].location() if later else end
             yield diagnostic(rule, context, loc, key=spec.key, title=spec.title, expected=spec.heading)
+        if len(trailing) > 1:
+            keys = f"{trailing[0].key}至{trailing[-1].key}" if len(trailing) > 2 else "、".join(s.key for s in trailing)
+            yield diagnostic(rule, context, end, key=keys, title="、".join(s.title for s in trailing),
+                             expected="」「".join(s.heading for s in trailing))
     elif aspect == "order":
         highest = None
         for h in outline.headings:
