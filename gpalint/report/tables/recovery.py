@@ -150,6 +150,7 @@ def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
         table.breaks = solve(table)
         _judge_sums(table)
         _blank_totals_once(table)
+        _blank_rows_once(table)
     return table
 
 
@@ -380,6 +381,23 @@ def _blank_totals_once(table: Table) -> None:
         table.issues.remove(issue)
         blanks = [c for (r, c), v in table.cells.items() if r == row and v.raw == "" and (r, c) not in reported]
         _blank_issue(table, row, blanks)
+
+
+BLANK_ROWS = 3  # more rows than this with blank cells: the table's way of writing 0, one finding for the table
+
+
+def _blank_rows_once(table: Table) -> None:
+    """Rows of blank cells all through a table are one habit (0 left blank), not a defect per row: one finding
+    naming how many cells in which rows."""
+    order = list(table.spec.rows)
+    blank = sorted((i for i in table.issues if i.kind == "blank" and i.row), key=lambda i: order.index(i.row or ""))
+    if len(blank) <= BLANK_ROWS:
+        return
+    cells = sum(1 for (r, _), v in table.cells.items() if v.raw == "" and any(i.row == r for i in blank))
+    rows = "、".join(f"「{table.spec.row_label(i.row)}」" for i in blank[:_SHOWN] if i.row)
+    table.issues = [i for i in table.issues if i.kind != "blank"]
+    table.issues.append(Issue("blank", None, None, f"{len(blank)} 行共 {cells} 个单元格为空（{rows}等；没有发生也应填 0；"
+                                                   "按 0 核算）", blank[0].location))
 
 
 def _reading(src: _Source, table: Table, row: Row, columns: list[str], reading: Reading) -> dict[Cell, Value]:
