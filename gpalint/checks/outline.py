@@ -41,16 +41,16 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         # the sections missing after the last one present: the report stops there (a file cut short, or never
         # finished) — one cause, one finding that names them all, at the end of the text
         trailing = [spec for spec in missing if order.index(spec.key) > max(present, default=-1)]
-        end = blocks[-1].location() if blocks else Location(1)
+        at_end = blocks[-1].location() if blocks else Location(1)
         for spec in missing:
             if len(trailing) > 1 and spec in trailing:
                 continue
             later = [h for h in outline.headings if order.index(h.spec.key) > order.index(spec.key)]
-            loc = blocks[later[0].index].location() if later else end
+            loc = blocks[later[0].index].location() if later else at_end
             yield diagnostic(rule, context, loc, key=spec.key, title=spec.title, expected=spec.heading)
         if len(trailing) > 1:
             keys = f"{trailing[0].key}至{trailing[-1].key}" if len(trailing) > 2 else "、".join(s.key for s in trailing)
-            yield diagnostic(rule, context, end, key=keys, title="、".join(s.title for s in trailing),
+            yield diagnostic(rule, context, at_end, key=keys, title="、".join(s.title for s in trailing),
                              expected="」「".join(s.heading for s in trailing))
     elif aspect == "order":
         highest = None
