@@ -84,6 +84,12 @@ class Document:
     comments: list[Comment] = field(default_factory=list)
     # Word: block line → the paragraph's number among the non-empty paragraphs outside tables (what a person counts)
     paragraphs: dict[int, int] = field(default_factory=dict)
-    # a .txt a PDF text extractor wrote (poppler's pdftotext, pdfminer): its spacing is the extractor's (the spaces it
-    # puts around Latin text and digits, the characters of a justified line spread apart), not the author's
-    extracted: bool = False
+    # what a tool, not the author, made of the text: "spacing" (a .txt a PDF text extractor wrote — pdftotext,
+    # pdfminer — puts spaces around Latin text and digits and spreads a justified line apart), "punctuation" (every
+    # full-width mark made half-width, as some crawlers and converters do: no person typing with a Chinese input
+    # method writes dozens of commas and not one 「，」); rules on what the tool changed say nothing there
+    converted: frozenset[str] = frozenset()
+
+    @property
+    def extracted(self) -> bool:
+        return "spacing" in self.converted

@@ -32,7 +32,7 @@ def test_baseline_file_records_every_finding_relative_to_its_folder(corpus, caps
     assert data["gpalint-baseline"] == 1
     main(["check", "--format", "json", str(corpus / "corpus")])
     findings = json.loads(capsys.readouterr().out)
-    assert len(data["findings"]) == len(findings) > 900
+    assert len(data["findings"]) == len(findings) > 300  # the whole corpus: hundreds of findings
     assert {f["path"] for f in data["findings"]} >= {"corpus/full/101_2020_pingtan-zongheshiyanqu.txt"}
     assert all(len(f["fingerprint"]) == 16 for f in findings)  # the JSON output carries the same fingerprints
 

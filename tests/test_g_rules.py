@@ -88,3 +88,21 @@ def test_a_translating_substitution_edits_only_the_characters_it_changes():
     text = "六、其他需要报告的事项\n本机关按照《办法》(国办函【2020】109号)规定，未收取信息处理费。\n"
     [d] = findings(ENGINE, "G101", text)
     assert [e.content for e in d.fix.edits] == ["〔", "〕"]
+
+
+CONVERTED = ("一、总体情况\n(一)主动公开。2024年,我镇深入贯彻落实《条例》,坚持以公开为常态,不公开为例外,主动公开政府信息326条,\n"
+             "其中政策文件12条,工作动态210条,通知公告104条,办理依申请公开2件,均按期答复,\n"
+             "未发生行政复议,行政诉讼,未收取信息处理费,群众满意度较高,工作取得实效。\n")
+
+
+def test_punctuation_a_converter_made_half_width_is_not_reported_mark_by_mark():
+    """Dozens of half-width commas and not one 「，」: a tool converted the marks (a crawler, as in tests/corpus/real);
+    one full-width comma typed by a person, and the same marks are the author's again."""
+    def codes(text):
+        return Counter(d.code for d in ENGINE.check_document(parse(text, "r.txt"), Options(select=["G104", "G108"]))[1])
+    converted = parse(CONVERTED, "r.txt")
+    assert converted.converted == frozenset({"punctuation"}) and not codes(CONVERTED)
+    typed = CONVERTED.replace("工作动态210条,", "工作动态210条，")
+    assert parse(typed, "r.txt").converted == frozenset()
+    found = codes(typed)
+    assert found["G104"] == 1 and found["G108"] >= 10

@@ -451,14 +451,24 @@ class Cell:
 
 # ── preconditions ────────────────────────────────────────────────────────────────────────────────────────────────
 
+
+def _conversions(table: CheckTable) -> frozenset[str]:
+    from ..readers.text import CONVERTED
+    listed = table.strings("unless_converted", [])
+    unknown = [c for c in listed if c not in CONVERTED]
+    if unknown:
+        raise table.error("unless_converted", f"「{unknown[0]}」不是可识别的转换；可用：{'、'.join(CONVERTED)}")
+    return frozenset(listed)
+
+
 @dataclass(frozen=True, slots=True)
 class Conditions:
     """Optional preconditions any text kind accepts: the report year (``min_year``/``max_year``), something the
     scope must say for the rule to apply (``when``, a regex) or must not say (``unless``), and a table cell
     (``when_cell`` = "表/行/列", or a sum of columns of one row "表/行/列1+列2") above a value (``when_above``,
     default 0) or equal to one (``when_equals``), what the title must say (``when_title``, a regex: e.g. the kind
-    of issuer), and not on text a PDF extractor wrote (``unless_extracted``: its spacing is the extractor's, see
-    Document.extracted)."""
+    of issuer), and not on what a tool changed in the text (``unless_converted``: e.g. ["spacing"] for a PDF
+    extractor's spaces, ["punctuation"] for marks a converter made half-width; see Document.converted)."""
 
     min_year: int = 0
     max_year: int = 9999
@@ -468,7 +478,7 @@ class Conditions:
     when_above: float = 0
     when_equals: float | None = None
     when_title: TextPattern | None = None
-    unless_extracted: bool = False
+    unless_converted: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, table: CheckTable) -> Conditions:
@@ -481,14 +491,14 @@ class Conditions:
                    when_cell=cell,
                    when_above=table.number("when_above", 0) or 0, when_equals=table.number("when_equals"),
                    when_title=table.optional_pattern("when_title"),
-                   unless_extracted=table.value("unless_extracted", bool, False))
+                   unless_converted=_conversions(table))
 
     @property
     def needs_text(self) -> bool:
         return self.when is not None or self.unless is not None
 
     def applies(self, report: Report, scope_text: str | None = None) -> bool:
-        if self.unless_extracted and report.doc.extracted:
+        if self.unless_converted & report.doc.converted:
             return False
         year = report.year
         if year is not None and not self.min_year <= year <= self.max_year:

@@ -18,7 +18,7 @@ Like ``pattern``, plus what typography rules need:
 ``scope`` (default "document"), ``skip_tables`` (default true: the tables are left alone — table cells, lines
     with tabs or ``|`` separators, and the table sections 二、三、四, whose spacing the table recovery reads).
 the preconditions of base.Conditions
-    (min_year, max_year, when, unless, when_cell, when_title, unless_extracted: e.g. a spacing rule says nothing on
+    (min_year, max_year, when, unless, when_cell, when_title, unless_converted: e.g. a spacing rule says nothing on
     text a PDF extractor wrote).
 
 The fix changes only the characters that differ (one edit per changed stretch), so fonts and runs around them in

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..document import Block, Cell, Document
 from ..model import InputError, NotAReport
 from . import MAX_BLOCKS
-from .text import read_decoded
+from .text import converted_by_tool, read_decoded
 
 _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "center"}
 _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "select", "button"}
@@ -143,7 +143,7 @@ GENERATOR = '<meta name="generator" content="gpalint">'  # written into gpalint'
 def parse(text: str, path: str = "<html>") -> Document:
     if GENERATOR in text[:4096]:  # a review page from an earlier run, found beside the reports
         raise NotAReport("这不像是政府信息公开工作年度报告：这是 gpalint 生成的审阅页面")
-    doc = Document(path, "html")
+    doc = Document(path, "html", converted=converted_by_tool(text) - {"spacing"})
     reader = _Reader(doc)
     try:
         reader.feed(text)

@@ -340,7 +340,8 @@ class _Reader:
 
 
 def parse(text: str, path: str = "<markdown>") -> Document:
-    doc = Document(path=path, format="markdown")
+    from .text import converted_by_tool
+    doc = Document(path=path, format="markdown", converted=converted_by_tool(text))
     # markdown-it numbers lines by "\n"; gpalint (and the fixer) as str.splitlines does, which also breaks at \v,
     # \f, \u2028 …: those become "\n" for the parser, so that both count the same lines
     _Reader(text, doc).read(_PARSER.parse(_LINE_BREAKS.sub("\n", text)))

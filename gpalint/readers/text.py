@@ -89,7 +89,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     if markdown:
         from .markdown import parse as parse_markdown
         return parse_markdown(text, path)
-    doc = Document(path=path, format="text", extracted=extracted_from_pdf(text))
+    doc = Document(path=path, format="text", converted=converted_by_tool(text))
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -103,6 +103,20 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
             line = line[m.end():]
         doc.blocks.append(Block(line, number, column, heading=heading))
     return mark(doc)
+
+
+CONVERTED = ("spacing", "punctuation")  # what converted_by_tool can tell a tool changed
+_HALF_COMMA = re.compile(r"[\u4e00-\u9fff],(?=[\u4e00-\u9fff])")
+
+
+def converted_by_tool(text: str) -> frozenset[str]:
+    """What a tool rather than the author made of ``text`` (see Document.converted)."""
+    found = set()
+    if extracted_from_pdf(text):
+        found.add("spacing")
+    if "，" not in text and len(_HALF_COMMA.findall(text, 0, 200_000)) >= 10:
+        found.add("punctuation")
+    return frozenset(found)
 
 
 def extracted_from_pdf(text: str) -> bool:
