@@ -1,5 +1,5 @@
 """Replacing a file so that nobody ever sees half of it: write a temporary file in the same folder, then
-os.replace (atomic within one file system). Used for --output and by `--fix` (gpalint/fix/writer.py)."""
+os.replace (atomic within one file system). Used for --output, by `--fix` (gpalint/fix/writer.py) and for the result cache (gpalint/cache.py)."""
 from __future__ import annotations
 
 import os
@@ -11,12 +11,13 @@ from typing import BinaryIO
 
 
 def replace_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], prefix: str | None = None,
-                       mode: int | None = None, before_replace: Callable[[str], None] | None = None) -> None:
+                       mode: int | None = None, before_replace: Callable[[str], None] | None = None,
+                       durable: bool = True) -> None:
     """Make ``data`` (bytes, or a function writing them) the content of ``path``. The temporary file is named
     ``prefix``…``.tmp`` (default ``.<name>.``) and gets ``mode`` — by default an existing file's permission bits, or
     the usual ones for a new file (0666 less the umask, not mkstemp's 0600). ``before_replace(tmp)`` runs last
     and may raise to abandon the write (``--fix`` re-checks the source there). The temporary file is removed if
-    anything fails."""
+    anything fails. ``durable=False`` skips the fsync (a cache entry: losing it in a power cut costs a re-check)."""
     if mode is None:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
@@ -32,7 +33,8 @@ def replace_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], p
             else:
                 data(f)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
         if before_replace is not None:
             before_replace(tmp)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .model import FileResult, InputError, NotAReport, Severity
+from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .oserrors import describe
 from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 from .readers import SUFFIXES
@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    o.add_argument("--no-cache", action="store_true",
+                   help="不读也不写结果缓存（.gpalint_cache/：未改动的报告不再重新检查；--fix、--diff、--annotate 不用缓存）")
     o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
     b = o.add_mutually_exclusive_group()
     b.add_argument("--write-baseline", type=Path, metavar="文件", help="把本次发现的问题记入基线文件（视为已知问题）")
@@ -313,11 +315,10 @@ def cmd_check(args) -> int:
     if args.annotate:
         files = _annotate_targets(args, files, walked)
     rules = _check_selectors(args, files)
+    if args.format in ("text", "json") and not (args.write_baseline or args.baseline or args.diff):
+        return _check_streaming(args, files, errors, walked, rules, output)
     results = list(run_all(args, files))
-    if args.annotate:
-        written = sum(1 for r in results if r.annotated)
-        if written:
-            _say(f"gpalint: 已在「{display_path(args.annotate)}」中写入 {written} 份带批注的 Word 文档")
+    _say_annotated(args, results)
     skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
     for r in skipped:  # found beside the reports, not one of them: say so, and go on
         _say(f"{display_path(r.path)}: 已跳过：{r.error}")
@@ -327,8 +328,10 @@ def cmd_check(args) -> int:
         _say(f"{display_path(r.path)}: 错误：{r.error}")
     ok = [r for r in results if r.error is None]
     if not ok and not failed:
-        _say("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告")
+        _say(NOTHING_CHECKED)
         return EXIT_ERROR
+    for d in all_checked(args, ok):  # findings across files: to the result of the file each is about
+        next(r for r in ok if r.path == d.path).diagnostics.append(d)
     hidden = _filter_severity(ok, args.severity)
     if args.write_baseline or args.baseline:
         _use_baseline(args, ok)
@@ -341,11 +344,10 @@ def cmd_check(args) -> int:
         return EXIT_ERROR if failed else (EXIT_FINDINGS if pending and not args.exit_zero else EXIT_CLEAN)
     from .output import render
     try:
-        if args.format == "text":
+        if args.format == "text":  # with --baseline
             text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden)
-            if args.fix:
-                fixed = sum(r.fixed for r in ok)
-                text += f"已修复 {fixed} 处问题。\n" if fixed else ""
+            fixed = sum(r.fixed for r in ok)
+            text += f"已修复 {fixed} 处问题。\n" if args.fix and fixed else ""
         elif args.format == "html":  # the review page lists the files it skipped, with the reason
             text = render("html", ok + failed, rules, skipped=skipped)
         else:
@@ -360,6 +362,85 @@ def cmd_check(args) -> int:
     if any(r.diagnostics for r in ok) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+NOTHING_CHECKED = "gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告"
+
+
+def all_checked(args, results: list[FileResult]) -> list[Diagnostic]:
+    """The one place where every file's own result is in (both the streamed and the held outputs come here once):
+    checks across files hook here and return their findings, each with the path of the file it is about; they
+    are shown after the files' own. ``results`` are the files checked; in a streamed run without their
+    findings (``readout`` and the other small fields are kept)."""
+    return []
+
+
+def _say_annotated(args, results: list[FileResult]) -> None:
+    if args.annotate:
+        written = sum(1 for r in results if r.annotated)
+        if written:
+            _say(f"gpalint: 已在「{display_path(args.annotate)}」中写入 {written} 份带批注的 Word 文档")
+
+
+def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: set[Path], rules: dict,
+                     output: Path | None) -> int:
+    """text and json: each file's findings are written as it is checked, and only counts and the small part of
+    each result are kept (10,000 reports in the memory of a few). On a terminal (text) files are shown as they
+    finish; otherwise in the order of the files, so the output is the same from run to run."""
+    from dataclasses import replace
+
+    from .output.json import JsonWriter
+    from .output.text import TextWriter
+    live = args.format == "text" and output is None and sys.stdout.isatty()
+    named = {str(f): f for f in files}
+    skipped: list[FileResult] = []
+    failed = list(errors)
+    checked: list[FileResult] = []
+    hidden, found = 0, False
+    writer = TextWriter(rules, args.statistics, args.quiet) if args.format == "text" else JsonWriter()
+
+    def pieces():
+        nonlocal hidden, found
+        for r in errors:
+            writer.file(r)  # counted (text), or listed at the end (json)
+        for r in run_all(args, files, ordered=not live):
+            if r.skipped and named.get(r.path) in walked:
+                skipped.append(r)
+            elif r.error is not None:
+                failed.append(r)
+                writer.file(r)
+            else:
+                hidden += _filter_severity([r], args.severity)
+                yield writer.file(r)
+                found = found or bool(r.diagnostics)
+                checked.append(replace(r, diagnostics=[]))
+        if not checked and not failed:
+            return
+        extra = FileResult("", diagnostics=all_checked(args, checked))
+        hidden += _filter_severity([extra], args.severity)
+        if extra.diagnostics:
+            yield writer.extra(extra.diagnostics)
+            found = True
+        yield writer.end(hidden)
+        if args.format == "text":
+            fixed = sum(r.fixed for r in checked)
+            yield f"已修复 {fixed} 处问题。\n" if args.fix and fixed else ""
+
+    try:
+        _write_pieces(output, args.format, pieces(), live)
+    except MemoryError:
+        raise CommandError(f"内存不足，无法生成 {args.format} 格式的结果：请分批检查，或用 --select、--severity 减少问题") from None
+    _say_annotated(args, checked)
+    for r in skipped:  # found beside the reports, not one of them: say so, and go on
+        _say(f"{display_path(r.path)}: 已跳过：{r.error}")
+    for r in failed:
+        _say(f"{display_path(r.path)}: 错误：{r.error}")
+    if not checked and not failed:
+        _say(NOTHING_CHECKED)
+        return EXIT_ERROR
+    if failed or not checked:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
 
 
 def _use_baseline(args, results: list[FileResult]) -> None:
@@ -524,6 +605,34 @@ def _written_into(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return stat.S_ISLNK(mode) or not stat.S_ISREG(mode)
+
+
+def _write_pieces(output: Path | None, fmt: str, pieces, live: bool) -> None:
+    """Write the output as it comes, piece by piece: into --output (replaced atomically at the end, as ``_write``
+    does), or to stdout (coloured on a terminal)."""
+    if output is not None and _is_stdout(output):
+        output = None
+    if output is None:
+        if live:
+            from .output.color import print_colored
+        for piece in pieces:
+            if piece:
+                print_colored(encodable(piece)) if live else sys.stdout.write(encodable(piece))
+                sys.stdout.flush() if live else None
+        return
+
+    def write(f) -> None:
+        for piece in pieces:
+            f.write(encodable(piece).encode("utf-8"))
+    try:
+        if _written_into(output):
+            with open(output, "wb") as f:
+                write(f)
+        else:
+            from .atomic import replace_atomically
+            replace_atomically(output, write)
+    except OSError as exc:
+        raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
 
 
 def _write(output: Path | None, fmt: str, text: str) -> None:

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from .model import Severity
-from .report.template import load_templates
 from .rules import (
     RuleSources,
     is_selector,
@@ -26,7 +25,7 @@ from .tomlfile import RuleFileError, load_toml
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory")
+        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory", "cache")
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,7 @@ class Settings:
     local_prefix: str = ""  # the code prefix of the extra rules (JS for JS101), never a built-in family letter
     max_seconds: float | None = None  # the budget of one file (None: gpalint.runner's default)
     max_memory: int | None = None  # MB
+    cache: bool = True  # keep results in .gpalint_cache/ (gpalint.cache); false: check every time
     config_path: Path | None = None
 
     @property
@@ -137,6 +137,7 @@ def load_settings(config: Path | None) -> Settings:
                 fail(key, f"「{given}」不是一个目录（相对于 {base}）")
 
     if "template" in data:
+        from .report.template import load_templates  # the templates only when the configuration names one
         allowed = ["auto", *load_templates(tuple(kwargs["extra_templates"])).by_version]
         if data["template"] not in allowed:
             fail("template", f"只能是 {'、'.join(allowed)}")
@@ -166,6 +167,11 @@ def load_settings(config: Path | None) -> Settings:
             if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
                 fail(key, f"应为正的{unit}")
             kwargs[key.replace("-", "_")] = value
+
+    if "cache" in data:
+        if not isinstance(data["cache"], bool):
+            fail("cache", "应为布尔值（true 或 false）")
+        kwargs["cache"] = data["cache"]
 
     return Settings(**kwargs)
 

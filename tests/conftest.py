@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"  # copied from tests/corpus; provenance in tests/corpus/README.md
 SEEDS = CORPUS / "seeds"
@@ -12,3 +14,10 @@ def seed(n: str) -> Path:
 def need_corpus():
     # The corpus ships with the repository: a missing corpus is a broken checkout, never a reason to skip.
     assert SEEDS.is_dir(), f"the test corpus is missing: {SEEDS}"
+
+
+@pytest.fixture(autouse=True)
+def _result_cache(tmp_path_factory, monkeypatch):
+    """Each test its own result cache (gpalint.cache), so no test is served what another one checked; the
+    subprocesses a test starts inherit it."""
+    monkeypatch.setenv("GPALINT_CACHE_DIR", str(tmp_path_factory.mktemp("gpalint-cache")))

@@ -237,7 +237,7 @@ def test_workers_killed_from_outside_mid_run_lose_nothing(tmp_path, capsys):
     files = [slow, *reports(tmp_path, 20)]
     _, out, _ = run(capsys, "check", "--format", "json", *map(str, files))
     expected = json.loads(out)
-    proc = subprocess.Popen([sys.executable, "-m", "gpalint", "check", "-j", "2", "--format", "json",
+    proc = subprocess.Popen([sys.executable, "-m", "gpalint", "check", "-j", "2", "--format", "json", "--no-cache",
                              *map(str, files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")

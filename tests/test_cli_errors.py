@@ -83,10 +83,10 @@ def test_output_that_cannot_be_written_at_the_end(tmp_path, capsys, monkeypatch)
 def test_memory_error_while_rendering_json(capsys, monkeypatch):
     import gpalint.output.json as json_output
 
-    def no_memory(results, rules):
+    def no_memory(*args):
         raise MemoryError
 
-    monkeypatch.setattr(json_output, "render", no_memory)
+    monkeypatch.setattr(json_output.JsonWriter, "file", no_memory)  # json is written as each file is checked
     code, out, err = run("check", "--format", "json", FAULTY, capsys=capsys)
     assert code == 2 and out == ""
     assert "内存不足" in one_chinese_line(err) and "json" in err

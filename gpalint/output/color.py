@@ -16,7 +16,7 @@ def print_colored(text: str) -> None:
     from rich.text import Text
     console = Console(highlight=False, soft_wrap=True)
     style = ""
-    for line in text.rstrip("\n").split("\n"):
+    for line in text.removesuffix("\n").split("\n"):  # a piece of the output: its blank lines are kept
         m = _HEAD.match(line)
         if m:
             style = STYLES[m.group("sev")]

@@ -39,10 +39,38 @@ def file_error_dict(r: FileResult) -> dict:
             "fingerprint": None}
 
 
-def render(results: list[FileResult], rules) -> str:
-    entries = []
-    for r in results:
+class JsonWriter:
+    """The array ``render`` gives, written one result at a time (``file``, then ``end``): a batch's findings are
+    not held to be written. Files that could not be checked come last, as in ``render``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.failed: list[FileResult] = []
+
+    def _entries(self, entries: list[dict]) -> str:
+        out = []
+        for entry in entries:
+            text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.append(("[\n  " if not self.count else ",\n  ") + text)
+            self.count += 1
+        return "".join(out)
+
+    def file(self, r: FileResult) -> str:
+        """The findings of a checked file; a file that could not be checked waits for the end."""
         if r.error is not None:
-            entries.append(file_error_dict(r))
-        entries += [diagnostic_dict(d) for d in r.diagnostics]
-    return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+            self.failed.append(r)
+            return ""
+        return self._entries([diagnostic_dict(d) for d in r.diagnostics])
+
+    def extra(self, diagnostics: list[Diagnostic]) -> str:
+        """Findings across files (cli.all_checked), after every file's own."""
+        return self._entries([diagnostic_dict(d) for d in diagnostics])
+
+    def end(self, hidden: int = 0) -> str:
+        text = self._entries([file_error_dict(r) for r in self.failed])
+        return text + ("\n]\n" if self.count else "[]\n")
+
+
+def render(results: list[FileResult], rules) -> str:
+    writer = JsonWriter()
+    return "".join(writer.file(r) for r in results) + writer.end()
