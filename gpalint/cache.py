@@ -172,8 +172,7 @@ class Cache:
             return None
         context = self._contexts.get((id(settings), sources))
         if context is None:
-            from .report.template import TEMPLATES_DIR
-            from .rules import RULES_DIR
+            from .rules import RULES_DIR, TEMPLATES_DIR
             h = hashlib.sha256(self._base)
             h.update(repr(settings).encode())  # every setting, whatever keys the configuration gains
             for folder in (RULES_DIR, TEMPLATES_DIR, *sources.extra, *sources.extra_templates):

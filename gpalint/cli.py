@@ -12,18 +12,20 @@ import re
 import stat
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .oserrors import describe
 from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
-from .readers import SUFFIXES
-from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS, engine_for, run_all
-from .tomlfile import RuleFileError
+
+# The rest of gpalint is imported where it is used: `gpalint --version`, and a run the cache serves, pay only
+# for what they need (pre-commit and editors start gpalint often).
+if TYPE_CHECKING:
+    from .model import Diagnostic, FileResult
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+SEVERITIES = ("error", "warning", "info")  # model.Severity's values, most serious first
 
 
 class CommandError(Exception):
@@ -153,6 +155,7 @@ CHECK_EPILOG = f"""示例：
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .runner import DEFAULT_MAX_MEMORY, DEFAULT_MAX_SECONDS
     p = _Parser(prog="gpalint", description="政府信息公开工作年度报告检查工具（国办公开办函〔2021〕30号格式）",
                 epilog=MAIN_EPILOG)
     p.options.add_argument("--version", action="version", version=f"gpalint {__version__}", help="显示版本号并退出")
@@ -169,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--select", type=_codes, metavar="代码", help="只检查这些规则（代码或前缀，逗号分隔：T,D101）")
     o.add_argument("--extend-select", type=_codes, default=[], metavar="代码", help="在配置的基础上再加上这些规则")
     o.add_argument("--ignore", type=_codes, default=[], metavar="代码", help="忽略这些规则（代码或前缀）")
-    o.add_argument("--severity", choices=[s.value for s in SEVERITY_ORDER], default=None,
+    o.add_argument("--severity", choices=SEVERITIES, default=None,
                    help="只报告不低于此级别的问题：error 只报告错误，warning 报告错误和警告")
     o.add_argument("--fix", action="store_true", help="自动修复安全的问题（.txt .md .docx）")
     o.add_argument("--unsafe-fixes", action="store_true", help="同时应用不安全的修复")
@@ -210,7 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # without building the parser
+        sys.stdout.write(f"gpalint {__version__}\n")
+        return EXIT_CLEAN
     args = build_parser().parse_args(argv)
+    from .tomlfile import RuleFileError
     try:
         if args.command == "check":
             return cmd_check(args)
@@ -257,6 +264,7 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
     files: list[Path] = []
     errors: list[FileResult] = []
     walked: set[Path] = set()
+    from .model import FileResult
     for raw in paths:
         p = Path(raw)
         try:
@@ -277,6 +285,8 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
 
 
 def _walk(folder: Path, errors: list[FileResult]) -> list[Path]:
+    from .model import FileResult
+    from .readers import SUFFIXES
     def unreadable(exc: OSError) -> None:
         errors.append(FileResult(str(exc.filename or folder), error=f"无法读取目录：{describe(exc)}"))
 
@@ -317,6 +327,7 @@ def cmd_check(args) -> int:
     rules = _check_selectors(args, files)
     if args.format in ("text", "json") and not (args.write_baseline or args.baseline or args.diff):
         return _check_streaming(args, files, errors, walked, rules, output)
+    from .runner import run_all
     results = list(run_all(args, files))
     _say_annotated(args, results)
     skipped = [r for path, r in zip(files, results) if r.skipped and path in walked]
@@ -389,8 +400,10 @@ def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: 
     finish; otherwise in the order of the files, so the output is the same from run to run."""
     from dataclasses import replace
 
+    from .model import FileResult
     from .output.json import JsonWriter
     from .output.text import TextWriter
+    from .runner import run_all
     live = args.format == "text" and output is None and sys.stdout.isatty()
     named = {str(f): f for f in files}
     skipped: list[FileResult] = []
@@ -486,7 +499,8 @@ def _filter_severity(results: list[FileResult], minimum: str | None) -> int:
     """Drop the findings below ``minimum`` (--severity) from every result; how many were dropped."""
     if minimum is None:
         return 0
-    shown = SEVERITY_ORDER[:SEVERITY_ORDER.index(Severity(minimum)) + 1]
+    from .model import Severity
+    shown = [Severity(s) for s in SEVERITIES[:SEVERITIES.index(minimum) + 1]]
     hidden = 0
     for r in results:
         kept = [d for d in r.diagnostics if Severity(d.severity) in shown]
@@ -501,13 +515,15 @@ def _check_selectors(args, files: list[Path]) -> dict:
     rule of the rule set that applies: the built-in rules and the configuration's extra rules. Returns all those
     rules (the outputs document every rule a finding can come from)."""
     from .config import load_settings, settings_for
+    from .runner import rules_for
+    from .tomlfile import RuleFileError
     if args.config:
         configs = [load_settings(args.config)]
     else:
         configs = list({id(s): s for s in map(settings_for, files or [Path.cwd() / "_"])}.values())
     rules: dict = {}
     for settings in configs:
-        known = engine_for(settings.rule_sources).rules
+        known = rules_for(settings.rule_sources)
         rules.update(known)
         if settings.config_path is None:
             continue
@@ -667,7 +683,8 @@ def write_output(path: Path, text: str) -> None:
 def _all_rules() -> dict:
     """The built-in rules and the extra rules the configuration here (found upward from the current folder) adds."""
     from .config import settings_for
-    return engine_for(settings_for(Path.cwd() / "_").rule_sources).rules
+    from .runner import rules_for
+    return rules_for(settings_for(Path.cwd() / "_").rule_sources)
 
 
 def cmd_rule(code: str) -> int:
@@ -704,6 +721,7 @@ def cmd_rules(fmt: str) -> int:
 
 
 def cmd_extract(args) -> int:
+    from .model import InputError
     from .report.export import tables_csv, tables_json
     if args.format == "xlsx":
         return _extract_workbook(args)
@@ -732,6 +750,7 @@ def _extract_report(path: Path, template: str):
 
 def _extract_workbook(args) -> int:
     """extract --format xlsx: the tables of every report under the paths, one row per report (gpalint.output.xlsx)."""
+    from .model import InputError, NotAReport
     from .output import xlsx
     from .output.readout import readout
     if not xlsx.available():

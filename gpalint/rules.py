@@ -19,6 +19,7 @@ def _rules_dir() -> Path:
 
 
 RULES_DIR = _rules_dir()
+TEMPLATES_DIR = RULES_DIR / "templates"  # the built-in templates (gpalint.report.template)
 FAMILIES = {"S": "结构", "T": "表格", "D": "统计期限", "F": "信息处理费", "C": "一致性", "G": "公文格式", "M": "元数据"}
 LOCAL_FAMILY_NAME = "本地规则"  # the family of a configuration's own rules (its local-prefix)
 CODE = r"[A-Z]{1,3}\d{3}"  # a rule code, built-in or local, for patterns that find codes in text

@@ -69,14 +69,24 @@ def budget_for(args, path: Path) -> Budget:
                   args.max_memory or settings.max_memory or DEFAULT_MAX_MEMORY)
 
 
+_RULES: dict = {}
 _ENGINES: dict = {}
+
+
+def rules_for(sources):
+    """The rules of a configuration (its RuleSources: the built-in ones and its extra rules), read but not
+    compiled, once per process: what the outputs and the selectors need, and all a run served by the cache does."""
+    if sources not in _RULES:
+        _RULES[sources] = sources.load()
+    return _RULES[sources]
 
 
 def engine_for(sources):
     """The compiled built-in rules and templates plus those of a configuration (its RuleSources), once per process."""
-    from .engine import Engine
     if sources not in _ENGINES:
-        _ENGINES[sources] = Engine.load(sources)
+        from .engine import Engine
+        from .report.template import load_templates
+        _ENGINES[sources] = Engine(rules_for(sources), load_templates(sources.extra_templates))
     return _ENGINES[sources]
 
 

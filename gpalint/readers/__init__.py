@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document
-from ..furniture import mark
 from ..model import InputError
 from ..oserrors import describe, not_regular
 
@@ -34,6 +33,7 @@ def read(path: str | Path) -> Document:
         raise InputError(f"文件过大（{size / 1048576:.0f} MB），不像是一份年度报告；上限为 {MAX_BYTES // 1048576} MB")
     from importlib import import_module
     reader = import_module(f".{kind}", __package__)  # imported on demand: a run over text files needs no PDF code
+    from ..furniture import mark
     try:
         return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed

@@ -12,10 +12,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..cjk import NUMERAL
-from ..rules import RULES_DIR
+from ..rules import TEMPLATES_DIR
 from ..tomlfile import RuleFileError, load_toml, require, save_cache
-
-TEMPLATES_DIR = RULES_DIR / "templates"
 
 _DROP = str.maketrans("", "", " \t\u3000\u00a0“”\"'‘’「」")
 _NUMBERING = re.compile(rf"^(?:[（(]?{NUMERAL}{{1,3}}[)）]|{NUMERAL}{{1,3}}[、.．,，]|"
