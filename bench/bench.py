@@ -1,77 +1,200 @@
-"""Throughput of gpalint on the corpus: ms per report and reports/s per core, start-up over bare Python, and
-Word/PDF cost against the bare cost of python-docx / pdfminer. Measures; asserts nothing.
+"""How fast gpalint is, against honest floors. Measures; asserts nothing. How to run it and what it printed last:
+bench/README.md.
 
-    python bench/bench.py [--repeat N]
+    python bench/bench.py [--repeat N] [--mixed 300] [--warm 1000] [--skip-batch]
+
+- per file, in one process with the rules compiled once: gpalint's check against the floor of its reader (what
+  any tool must spend to read the file: FLOORS below), minimum and median, and their ratio;
+- per run, each a fresh process: bare Python, ``--version``, one small text file cold (``--no-cache``) and warm
+  (served by the result cache), minimum and median;
+- a batch of mixed txt/docx/pdf reports with ``-j 1`` and ``-j 2`` (cold), and the ratio;
+- a re-check of unchanged reports served by the cache (warm), as in pre-commit or an editor.
+
+The machine's load is printed first and last (``uptime``): on a shared machine the figures are only as good as it
+was quiet.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
+# with bytecode caching on, as a user has it (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every
+# start compile all of gpalint from source), and buffered output
+ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
 
 
-def best(fn, repeat: int) -> float:
-    times = []
+# ── floors: what reading a file costs before any checking, per reader engine ─────────────────────────────
+
+def _text_floor(path: Path) -> object:
+    return path.read_bytes().decode("utf-8")
+
+
+def _docx_floor(path: Path) -> object:
+    import docx
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return texts
+
+
+def _pdfminer_floor(path: Path) -> object:
+    from pdfminer.high_level import extract_pages
+
+    from gpalint.readers.pdf import LAPARAMS  # the layout analysis gpalint asks of pdfminer
+    return list(extract_pages(str(path), laparams=LAPARAMS))
+
+
+@dataclass(frozen=True)
+class Floor:
+    suffix: str
+    read: Callable[[Path], object]
+    what: str
+
+
+# One entry per reader engine. Another PDF engine (pypdfium2) adds its own floor here, under its name.
+FLOORS: dict[str, Floor] = {
+    "text": Floor(".txt", _text_floor, "read + decode"),
+    "docx": Floor(".docx", _docx_floor, "python-docx Document() + every paragraph and table cell's text"),
+    "pdf/pdfminer": Floor(".pdf", _pdfminer_floor, "pdfminer extract_pages with gpalint's LAParams"),
+}
+
+
+def corpus_files(suffix: str) -> list[Path]:
+    found = sorted(p for p in CORPUS.rglob(f"*{suffix}") if "layouts" not in p.parts)
+    return found + sorted((ROOT / "examples").glob(f"*{suffix}"))
+
+
+# ── timing ────────────────────────────────────────────────────────────────────────────────────────────
+
+def times(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def ms(values: list[float]) -> str:
+    return f"min {min(values) * 1000:7.1f} ms  median {statistics.median(values) * 1000:7.1f} ms"
+
+
+def gpalint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gpalint", *args]
+
+
+def run(command: list[str], cache: Path | None = None) -> float:
+    """Seconds one fresh process of ``command`` takes (``cache``: its result cache folder)."""
+    env = {**ENV, "PYTHONPATH": str(ROOT)}
+    if cache is not None:
+        env["GPALINT_CACHE_DIR"] = str(cache)
+    t = time.perf_counter()
+    subprocess.run(command, capture_output=True, env=env)
+    return time.perf_counter() - t
+
+
+def load() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "uptime unavailable"
+
+
+# ── the parts ─────────────────────────────────────────────────────────────────────────────────────────
+
+def per_file(repeat: int) -> None:
+    from gpalint.engine import Engine, Options
+    from gpalint.rules import builtin_rules
+    t = time.perf_counter()
+    engine = Engine(builtin_rules())
+    print(f"rules loaded and compiled once: {(time.perf_counter() - t) * 1000:.0f} ms ({len(engine.rules)} rules)")
+    options = Options()
+    for name, floor in FLOORS.items():
+        files = corpus_files(floor.suffix)
+        if not files:
+            continue
+        try:
+            floor.read(files[0])
+        except ImportError as exc:
+            print(f"{name}: floor not measured ({exc})")
+            continue
+        ours = [statistics.median(times(lambda p=p: engine.check_path(p, options), repeat)) for p in files]
+        bare = [statistics.median(times(lambda p=p, read=floor.read: read(p), repeat)) for p in files]
+        print(f"{name:13s} {len(files):3d} files  gpalint {ms(ours)}   floor {ms(bare)}   "
+              f"ratio of medians {statistics.median(ours) / statistics.median(bare):5.2f}×   (floor: {floor.what})")
 
 
 def startup(repeat: int) -> None:
-    # with bytecode caching on, as a user has it (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every
-    # start compile all of gpalint from source); the first run below writes the cache
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    one = ROOT / "examples" / "clean-report.txt"
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        run(gpalint("check", str(one)), cache)  # writes the bytecode and the cache entry
+        rows = [("bare python (-c pass)", [sys.executable, "-c", "pass"], None),
+                ("gpalint --version", gpalint("--version"), None),
+                ("check 1 txt, cold (--no-cache)", gpalint("check", "--no-cache", str(one)), None),
+                ("check 1 txt, warm (cache hit)", gpalint("check", str(one)), cache)]
+        measured = {label: [run(cmd, c) for _ in range(repeat)] for label, cmd, c in rows}
+    bare = statistics.median(measured[rows[0][0]])
+    for label, values in measured.items():
+        print(f"{label:32s} {ms(values)}   +{(statistics.median(values) - bare) * 1000:5.0f} ms over bare python")
 
-    def run(args):
-        subprocess.run([sys.executable, *args], capture_output=True, env=env)
-        return best(lambda: subprocess.run([sys.executable, *args], capture_output=True, env=env), repeat)
-    bare = run(["-c", "pass"])
-    gp = run(["-m", "gpalint", "check", "--select", "D101", str(ROOT / "examples" / "clean-report.txt")])
-    print(f"start-up: bare python {bare * 1000:.0f} ms, gpalint check of one text file {gp * 1000:.0f} ms "
-          f"(+{(gp - bare) * 1000:.0f} ms)")
+
+def mixed_batch(n: int, repeat: int) -> None:
+    """``n`` reports, a third each txt, docx and pdf (copies of the corpus), checked cold with -j 1 and -j 2."""
+    sources = [corpus_files(s) for s in (".txt", ".docx", ".pdf")]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp, "reports")
+        folder.mkdir()
+        for i in range(n):
+            kind = sources[i % 3]
+            source = kind[(i // 3) % len(kind)]
+            shutil.copy(source, folder / f"{i:04d}_{source.name}")
+        one = [run(gpalint("check", "--no-cache", "-j", "1", str(folder))) for _ in range(repeat)]
+        two = [run(gpalint("check", "--no-cache", "-j", "2", str(folder))) for _ in range(repeat)]
+    print(f"{n} mixed txt/docx/pdf, cold: -j 1 {ms(one)}   -j 2 {ms(two)}   "
+          f"-j 2 / -j 1 speed-up {min(one) / min(two):.2f}× (minimums), {statistics.median(one) / statistics.median(two):.2f}× (medians)")
+
+
+def warm_batch(n: int, repeat: int) -> None:
+    """``n`` unchanged text reports re-checked: every result from the cache."""
+    texts = corpus_files(".txt")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, cache = Path(tmp, "reports"), Path(tmp, "cache")
+        folder.mkdir()
+        for i in range(n):
+            shutil.copy(texts[i % len(texts)], folder / f"{i:05d}_{texts[i % len(texts)].name}")
+        cold = run(gpalint("check", "-j", "2", str(folder)), cache)
+        warm = [run(gpalint("check", "-j", "2", str(folder)), cache) for _ in range(repeat)]
+    print(f"{n} unchanged txt: first run (checks, fills the cache) {cold:.2f} s   re-check (warm) {ms(warm)}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--mixed", type=int, default=300, help="reports in the -j batch (a third each txt, docx, pdf)")
+    ap.add_argument("--warm", type=int, default=1000, help="reports in the warm-cache batch")
+    ap.add_argument("--skip-batch", action="store_true", help="only the per-file and start-up figures")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from gpalint.engine import Engine, Options
-    from gpalint.rules import builtin_rules
-
-    t = time.perf_counter()
-    engine = Engine(builtin_rules())
-    print(f"rules loaded and compiled once: {(time.perf_counter() - t) * 1000:.1f} ms ({len(engine.rules)} rules)")
-    options = Options()
-    texts = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "full").glob("*.txt")) + sorted(
-        (CORPUS / "real").glob("*.txt")) + sorted((ROOT / "examples").glob("*.txt"))
-    per = [best(lambda p=p: engine.check_path(p, options), args.repeat) for p in texts]
-    print(f"text: {len(texts)} reports, median {statistics.median(per) * 1000:.2f} ms, max {max(per) * 1000:.2f} ms, "
-          f"{len(per) / sum(per):.0f} reports/s on one core")
-    docx = sorted((CORPUS / "fixtures").glob("*.docx"))
-    if docx:
-        import docx as python_docx
-        bare = sum(best(lambda p=p: python_docx.Document(str(p)), args.repeat) for p in docx)
-        ours = sum(best(lambda p=p: engine.check_path(p, options), args.repeat) for p in docx)
-        print(f"docx: {len(docx)} files, python-docx Document() {bare / len(docx) * 1000:.1f} ms/file, "
-              f"gpalint check {ours / len(docx) * 1000:.1f} ms/file ({ours / bare:.2f}×)")
-    pdfs = sorted((CORPUS / "fixtures").glob("*.pdf"))
-    if pdfs:
-        from pdfminer.high_level import extract_pages
-        bare = sum(best(lambda p=p: list(extract_pages(str(p))), 1) for p in pdfs)
-        ours = sum(best(lambda p=p: engine.check_path(p, options), 1) for p in pdfs)
-        print(f"pdf: {len(pdfs)} files, pdfminer extract_pages {bare / len(pdfs) * 1000:.0f} ms/file, "
-              f"gpalint check {ours / len(pdfs) * 1000:.0f} ms/file ({ours / bare:.2f}×)")
-    startup(args.repeat)
+    print(f"load before: {load()}   ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    per_file(args.repeat)
+    startup(max(args.repeat, 10))
+    if not args.skip_batch:
+        mixed_batch(args.mixed, max(1, args.repeat // 3))
+        warm_batch(args.warm, args.repeat)
+    print(f"load after:  {load()}")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class _Capped:
             return self.kept
         n = f"超过 {self.left_out}" if self.left_over else f" {self.left_out}"
         more = Diagnostic(d.code, d.severity, f"另有{n} 处同类问题，未逐一列出", d.path, d.location,
-                          source_line=d.source_line)
+                          source_line=d.source_line, source_column=d.source_column)
         return [*self.kept, more]
 
 
@@ -163,6 +163,8 @@ class Engine:
         try:
             doc = read(path)
             report, result.diagnostics = self.check_document(doc, options)
+            for d in result.diagnostics:
+                d.compact()
             if options.readout:
                 from .output.readout import readout
                 result.readout = readout(report)

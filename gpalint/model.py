@@ -103,9 +103,25 @@ class Diagnostic:
     location: Location
     hint: str | None = None
     fix: Fix | None = None
-    source_line: str | None = None  # the text of the located line, for the underlined excerpt
+    source_line: str | None = None  # the text of the located line, for the underlined excerpt (see line_text)
     expected: str | None = None  # the value the rule expects there (a table total), shown beside the found one
     fingerprint: str | None = None  # what identifies the finding across edits elsewhere (gpalint.baseline)
+    source_column: int = 1  # the column source_line starts at: the blanks before it are not kept (compact)
+
+    def line_text(self) -> str | None:
+        """The located line as the checks gave it: source_line, after the blanks ``compact`` took off."""
+        if self.source_line is None:
+            return None
+        return " " * (self.source_column - 1) + self.source_line
+
+    def compact(self) -> None:
+        """Keep source_line without its leading blanks (a block's text is padded to its column: in a batch of
+        thousands of reports, half of what the findings hold); line_text gives it back unchanged."""
+        line = self.source_line
+        if line and self.source_column == 1:
+            blanks = len(line) - len(line.lstrip(" "))
+            if blanks:
+                self.source_line, self.source_column = line[blanks:], blanks + 1
 
     def sort_key(self):
         loc = self.location

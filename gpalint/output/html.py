@@ -169,9 +169,9 @@ def _filters(i: int, diagnostics: list[Diagnostic]) -> str:
 
 
 def _quote(d: Diagnostic) -> str:
-    """The faulty text marked within a little of its line (Diagnostic.source_line, padded to the location's
+    """The faulty text marked within a little of its line (Diagnostic.line_text, padded to the location's
     column for text lines; a table cell's text as it stands)."""
-    line, loc = d.source_line, d.location
+    line, loc = d.line_text(), d.location
     if not line or not line.strip():
         return ""
     start = loc.column - 1

@@ -15,7 +15,7 @@ SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)  # most serious f
 
 
 def _excerpt(d: Diagnostic) -> list[str]:
-    loc, line = d.location, d.source_line
+    loc, line = d.location, d.line_text()
     if line is None:
         return []
     if len(line) > 120:  # very long (pasted) lines: show a window around the span
