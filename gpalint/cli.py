@@ -341,8 +341,10 @@ def cmd_check(args) -> int:
     if not ok and not failed:
         _say(NOTHING_CHECKED)
         return EXIT_ERROR
+    by_path = {r.path: r for r in ok}
     for d in all_checked(args, ok):  # findings across files: to the result of the file each is about
-        next(r for r in ok if r.path == d.path).diagnostics.append(d)
+        if d.path in by_path:
+            by_path[d.path].diagnostics.append(d)
     hidden = _filter_severity(ok, args.severity)
     if args.write_baseline or args.baseline:
         _use_baseline(args, ok)
