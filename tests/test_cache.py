@@ -314,31 +314,31 @@ def test_streamed_output_keeps_the_order_of_the_files(tmp_path, monkeypatch, cap
     assert [line.split("：")[0] for line in lines] == [str(f) for f in files]  # the per-file lines, in order
 
 
-def test_fix_runs_in_the_pool(tmp_path, monkeypatch, capsys):
-    sequential = copies(tmp_path, [FAULTY] * 4, "one")
-    parallel = copies(tmp_path, [FAULTY] * 4, "two")
-    run(capsys, "--fix", "-j", "1", *sequential)
-    started = []
-    real = runner._Worker.__init__
-
-    def counted(self, *args):
-        started.append(1)
-        real(self, *args)
-    monkeypatch.setattr(runner._Worker, "__init__", counted)
-    _, out, _ = run(capsys, "--fix", "-j", "2", *parallel)
-    assert len(started) == 2 and "已修复" in out
-    assert [p.read_bytes() for p in parallel] == [p.read_bytes() for p in sequential]
-    assert all(p.read_bytes() != FAULTY.read_bytes() for p in parallel)
-
-
-def test_fix_of_a_file_named_twice_is_not_run_in_parallel(tmp_path, monkeypatch, capsys):
-    [report] = copies(tmp_path, [FAULTY])
-    jobs = []
+def pool_jobs(monkeypatch) -> list[int]:
+    """The number of workers of each pool started from now on."""
+    jobs: list[int] = []
 
     class Recording(runner._Pool):
         def __init__(self, args, files, n, *rest):
             jobs.append(n)
             super().__init__(args, files, n, *rest)
     monkeypatch.setattr(runner, "_Pool", Recording)
+    return jobs
+
+
+def test_fix_runs_in_the_pool(tmp_path, monkeypatch, capsys):
+    sequential = copies(tmp_path, [FAULTY] * 4, "one")
+    parallel = copies(tmp_path, [FAULTY] * 4, "two")
+    run(capsys, "--fix", "-j", "1", *sequential)
+    jobs = pool_jobs(monkeypatch)
+    _, out, _ = run(capsys, "--fix", "-j", "2", *parallel)
+    assert jobs == [2] and "已修复" in out
+    assert [p.read_bytes() for p in parallel] == [p.read_bytes() for p in sequential]
+    assert all(p.read_bytes() != FAULTY.read_bytes() for p in parallel)
+
+
+def test_fix_of_a_file_named_twice_is_not_run_in_parallel(tmp_path, monkeypatch, capsys):
+    [report] = copies(tmp_path, [FAULTY])
+    jobs = pool_jobs(monkeypatch)
     code, out, _ = run(capsys, "--fix", "-j", "2", report, report)
     assert jobs == [1] and code == 1 and "已修复" in out
