@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -78,12 +79,13 @@ def corpus_files(suffix: str) -> list[Path]:
 
 # ── timing ────────────────────────────────────────────────────────────────────────────────────────────
 
-def times(fn: Callable[[], object], repeat: int) -> list[float]:
+def cpu_times(fn: Callable[[], object], repeat: int) -> list[float]:
+    """CPU seconds of ``fn`` (this process: single-threaded work, steadier than wall time on a shared machine)."""
     out = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        out.append(time.perf_counter() - t)
+        out.append(time.process_time() - t)
     return out
 
 
@@ -95,14 +97,18 @@ def gpalint(*args: str) -> list[str]:
     return [sys.executable, "-m", "gpalint", *args]
 
 
-def run(command: list[str], cache: Path | None = None) -> float:
-    """Seconds one fresh process of ``command`` takes (``cache``: its result cache folder)."""
+def run(command: list[str], cache: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (its own and its workers') of one fresh process of ``command``; ``cache``: its result
+    cache folder."""
     env = {**ENV, "PYTHONPATH": str(ROOT)}
     if cache is not None:
         env["GPALINT_CACHE_DIR"] = str(cache)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(command, capture_output=True, env=env)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def load() -> str:
@@ -115,12 +121,14 @@ def load() -> str:
 # ── the parts ─────────────────────────────────────────────────────────────────────────────────────────
 
 def per_file(repeat: int) -> None:
+    """CPU time per file, gpalint and floor interleaved (a burst of load hits both alike)."""
     from gpalint.engine import Engine, Options
     from gpalint.rules import builtin_rules
     t = time.perf_counter()
     engine = Engine(builtin_rules())
     print(f"rules loaded and compiled once: {(time.perf_counter() - t) * 1000:.0f} ms ({len(engine.rules)} rules)")
     options = Options()
+    print("per file, CPU time, median over the files of each file's median:")
     for name, floor in FLOORS.items():
         files = corpus_files(floor.suffix)
         if not files:
@@ -128,15 +136,22 @@ def per_file(repeat: int) -> None:
         try:
             floor.read(files[0])
         except ImportError as exc:
-            print(f"{name}: floor not measured ({exc})")
+            print(f"  {name}: floor not measured ({exc})")
             continue
-        ours = [statistics.median(times(lambda p=p: engine.check_path(p, options), repeat)) for p in files]
-        bare = [statistics.median(times(lambda p=p, read=floor.read: read(p), repeat)) for p in files]
-        print(f"{name:13s} {len(files):3d} files  gpalint {ms(ours)}   floor {ms(bare)}   "
-              f"ratio of medians {statistics.median(ours) / statistics.median(bare):5.2f}×   (floor: {floor.what})")
+        ours: list[list[float]] = [[] for _ in files]
+        bare: list[list[float]] = [[] for _ in files]
+        for _ in range(repeat):
+            for i, p in enumerate(files):
+                ours[i] += cpu_times(lambda p=p: engine.check_path(p, options), 1)
+                bare[i] += cpu_times(lambda p=p, read=floor.read: read(p), 1)
+        mine, base = [statistics.median(v) for v in ours], [statistics.median(v) for v in bare]
+        ratio = statistics.median(m / b for m, b in zip(mine, base)) if min(base) > 0 else float("nan")
+        print(f"  {name:13s} {len(files):3d} files  gpalint {ms(mine)}   floor {ms(base)}   "
+              f"gpalint / floor {ratio:5.2f}× (median per file)   floor: {floor.what}")
 
 
 def startup(repeat: int) -> None:
+    """Fresh processes, the commands interleaved round by round; wall and CPU time."""
     one = ROOT / "examples" / "clean-report.txt"
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
@@ -145,10 +160,17 @@ def startup(repeat: int) -> None:
                 ("gpalint --version", gpalint("--version"), None),
                 ("check 1 txt, cold (--no-cache)", gpalint("check", "--no-cache", str(one)), None),
                 ("check 1 txt, warm (cache hit)", gpalint("check", str(one)), cache)]
-        measured = {label: [run(cmd, c) for _ in range(repeat)] for label, cmd, c in rows}
-    bare = statistics.median(measured[rows[0][0]])
+        measured: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in rows}
+        for _ in range(repeat):
+            for label, cmd, c in rows:
+                measured[label].append(run(cmd, c))
+    print("start-up, fresh processes:")
+    bare_wall = statistics.median(w for w, _ in measured[rows[0][0]])
+    bare_cpu = statistics.median(c for _, c in measured[rows[0][0]])
     for label, values in measured.items():
-        print(f"{label:32s} {ms(values)}   +{(statistics.median(values) - bare) * 1000:5.0f} ms over bare python")
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        print(f"  {label:32s} wall {ms(walls)}  (+{(statistics.median(walls) - bare_wall) * 1000:4.0f} ms)   "
+              f"CPU median {statistics.median(cpus) * 1000:5.0f} ms (+{(statistics.median(cpus) - bare_cpu) * 1000:4.0f} ms)")
 
 
 def mixed_batch(n: int, repeat: int) -> None:
@@ -161,10 +183,14 @@ def mixed_batch(n: int, repeat: int) -> None:
             kind = sources[i % 3]
             source = kind[(i // 3) % len(kind)]
             shutil.copy(source, folder / f"{i:04d}_{source.name}")
-        one = [run(gpalint("check", "--no-cache", "-j", "1", str(folder))) for _ in range(repeat)]
-        two = [run(gpalint("check", "--no-cache", "-j", "2", str(folder))) for _ in range(repeat)]
-    print(f"{n} mixed txt/docx/pdf, cold: -j 1 {ms(one)}   -j 2 {ms(two)}   "
-          f"-j 2 / -j 1 speed-up {min(one) / min(two):.2f}× (minimums), {statistics.median(one) / statistics.median(two):.2f}× (medians)")
+        one, two = [], []
+        for _ in range(repeat):
+            one.append(run(gpalint("check", "--no-cache", "-j", "1", str(folder))))
+            two.append(run(gpalint("check", "--no-cache", "-j", "2", str(folder))))
+    w1, w2 = [w for w, _ in one], [w for w, _ in two]
+    print(f"{n} mixed txt/docx/pdf, cold: -j 1 wall {ms(w1)}, CPU {statistics.median(c for _, c in one):.1f} s   "
+          f"-j 2 wall {ms(w2)}, CPU {statistics.median(c for _, c in two):.1f} s   "
+          f"-j 2 speed-up {min(w1) / min(w2):.2f}× (minimums), {statistics.median(w1) / statistics.median(w2):.2f}× (medians)")
 
 
 def warm_batch(n: int, repeat: int) -> None:
@@ -175,9 +201,10 @@ def warm_batch(n: int, repeat: int) -> None:
         folder.mkdir()
         for i in range(n):
             shutil.copy(texts[i % len(texts)], folder / f"{i:05d}_{texts[i % len(texts)].name}")
-        cold = run(gpalint("check", "-j", "2", str(folder)), cache)
+        cold, _ = run(gpalint("check", "-j", "2", str(folder)), cache)
         warm = [run(gpalint("check", "-j", "2", str(folder)), cache) for _ in range(repeat)]
-    print(f"{n} unchanged txt: first run (checks, fills the cache) {cold:.2f} s   re-check (warm) {ms(warm)}")
+    print(f"{n} unchanged txt: first run (checks, fills the cache) {cold:.2f} s   re-check (warm) wall "
+          f"{ms([w for w, _ in warm])}, CPU median {statistics.median(c for _, c in warm) * 1000:.0f} ms")
 
 
 def main() -> None:

@@ -213,8 +213,13 @@ class _Timeout(BaseException):
     """The time budget of a file checked in this process ran out (BaseException: check_one must not catch it)."""
 
 
+_armed = [False]  # the alarm of check_here is for the check only, not for what follows it
+
+
 def _on_alarm(signum, frame):
-    raise _Timeout
+    if _armed[0]:
+        _armed[0] = False
+        raise _Timeout
 
 
 def check_here(args, path: Path, budget: Budget) -> FileResult:
@@ -230,13 +235,17 @@ def check_here(args, path: Path, budget: Budget) -> FileResult:
     _limit_memory(_address_space() + (budget.memory << 20))
     try:
         if timer:
+            _armed[0] = True
             signal.setitimer(signal.ITIMER_REAL, budget.seconds)
-        return check_one(args, path)
+        result = check_one(args, path)
+        _armed[0] = False
+        return result
     except _Timeout:
         return FileResult(str(path), error=_timeout_message(budget))
     except MemoryError:
         return FileResult(str(path), error=_memory_message(budget))
     finally:
+        _armed[0] = False
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
