@@ -196,12 +196,15 @@ def _distinct(files: list[Path]) -> bool:
 
 
 def _progress(results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .output import display_path
     columns = (TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[name]}"))
-    with Progress(*columns, transient=True, auto_refresh=False) as bar:  # no refresh thread: workers are forked
+    # on stderr, where it was asked for; results printed to a terminal meanwhile appear above it (rich redirects
+    # stdout while the bar is shown); no refresh thread: workers are forked meanwhile
+    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("检查中", total=total, name="")
         for result in results:
             bar.update(task, advance=1, name=display_path(Path(result.path).name))
