@@ -342,3 +342,20 @@ def test_fix_of_a_file_named_twice_is_not_run_in_parallel(tmp_path, monkeypatch,
     jobs = pool_jobs(monkeypatch)
     code, out, _ = run(capsys, "--fix", "-j", "2", report, report)
     assert jobs == [1] and code == 1 and "已修复" in out
+
+
+def test_on_a_terminal_results_come_as_they_are_ready(tmp_path, monkeypatch):
+    from gpalint.cli import build_parser
+    files = copies(tmp_path, [FAULTY, CLEAN, CLEAN])
+    real = runner.check_one
+
+    def first_is_slow(args, path):
+        if path == files[0]:
+            time.sleep(1.5)
+        return real(args, path)
+    monkeypatch.setattr(runner, "check_one", first_is_slow)
+    args = build_parser().parse_args(["check", "--no-cache", "-j", "2", "--no-progress", *map(str, files)])
+    args.format = "text"
+    unordered = [r.path for r in runner.run_all(args, files, ordered=False)]
+    assert sorted(unordered) == sorted(map(str, files)) and unordered[-1] == str(files[0])
+    assert [r.path for r in runner.run_all(args, files)] == [str(f) for f in files]
