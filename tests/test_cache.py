@@ -351,7 +351,7 @@ def test_on_a_terminal_results_come_as_they_are_ready(tmp_path, monkeypatch):
 
     def first_is_slow(args, path):
         if path == files[0]:
-            time.sleep(1.5)
+            time.sleep(3)  # far longer than the two others take
         return real(args, path)
     monkeypatch.setattr(runner, "check_one", first_is_slow)
     args = build_parser().parse_args(["check", "--no-cache", "-j", "2", "--no-progress", *map(str, files)])
