@@ -10,7 +10,8 @@ not be read is checked again next time.
 An entry is data, never code: JSON of the FileResult's dataclass fields (generic, so a field added to the model
 later is kept too), decoded only into the classes of gpalint.model. Entries are written to a temporary file and
 renamed into place (gpalint.atomic), so parallel runs never see half an entry; an entry that does not decode is
-ignored and written again. Entries not used for ``MAX_AGE_DAYS`` are removed, at most once a day.
+ignored and written again. Entries not used for ``MAX_AGE_DAYS`` are removed, and the least recently used beyond
+``MAX_ENTRIES``, at most once a day.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .model import FileResult
 FORMAT = 1  # of an entry; part of every key
 DIR_NAME = ".gpalint_cache"
 MAX_AGE_DAYS = 30
+MAX_ENTRIES = 50_000  # beyond, the least recently used go (an entry is ~10 KB: half a gigabyte at most)
 MAX_READ = 50 * 1024 * 1024  # as readers.MAX_BYTES: a larger file is refused by the reader, not worth hashing
 _PACKAGE = Path(__file__).resolve().parent
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by gpalint.\n"
@@ -231,8 +233,8 @@ class Cache:
                 target.write_text(text, encoding="utf-8")
 
     def prune(self) -> None:
-        """Remove entries unused for MAX_AGE_DAYS and the folders of other gpalint versions; at most once a day,
-        and only after a run that wrote entries."""
+        """Remove entries unused for MAX_AGE_DAYS, the least recently used beyond MAX_ENTRIES and the folders of
+        other gpalint versions; at most once a day, and only after a run that wrote entries."""
         mark = self.root / "pruned"
         now = time.time()
         try:
@@ -248,12 +250,19 @@ class Cache:
             for other in self.root.iterdir():
                 if other.is_dir() and other.name != self.folder.name:
                     shutil.rmtree(other, ignore_errors=True)
+            kept = []
             for sub in self.folder.iterdir():
                 for entry in sub.iterdir() if sub.is_dir() else ():
                     try:
-                        if now - entry.stat().st_mtime > MAX_AGE_DAYS * 86400:
+                        used = entry.stat().st_mtime
+                        if now - used > MAX_AGE_DAYS * 86400:
                             entry.unlink()
+                        else:
+                            kept.append((used, entry))
                     except OSError:
                         pass
+            kept.sort()
+            for _, entry in kept[:max(0, len(kept) - MAX_ENTRIES)]:
+                entry.unlink(missing_ok=True)
         except OSError:
             pass

@@ -258,6 +258,21 @@ def test_old_entries_are_pruned(tmp_path, cache_dir, capsys):
     assert entries(cache_dir) != [] and entry not in entries(cache_dir) and not (cache_dir / "0.0.1").exists()
 
 
+def test_entries_beyond_the_bound_are_pruned_least_recently_used_first(tmp_path, cache_dir, monkeypatch, capsys):
+    monkeypatch.setattr(result_cache, "MAX_ENTRIES", 2)
+    oldest, older, new = copies(tmp_path, [FAULTY, CLEAN, FAULTY])
+    now = time.time()
+    run(capsys, oldest)
+    [first] = entries(cache_dir)
+    os.utime(first, (now - 200, now - 200))
+    run(capsys, older)
+    [second] = [e for e in entries(cache_dir) if e != first]
+    os.utime(second, (now - 100, now - 100))
+    os.utime(cache_dir / "pruned", (0, 0))  # the last pruning long ago
+    run(capsys, new)
+    assert len(entries(cache_dir)) == 2 and first not in entries(cache_dir) and second in entries(cache_dir)
+
+
 # ── a single file in this process, within its budgets ─────────────────────────────────────────────────
 
 def test_a_single_file_is_checked_without_a_worker(tmp_path, monkeypatch, capsys):
