@@ -639,9 +639,16 @@ def _write_pieces(output: Path | None, fmt: str, pieces, live: bool) -> None:
                 sys.stdout.flush() if live else None
         return
 
+    class Nothing(Exception):
+        """Nothing was checked: the output file is left as it was (as when the output is written at once)."""
+
     def write(f) -> None:
+        wrote = False
         for piece in pieces:
             f.write(encodable(piece).encode("utf-8"))
+            wrote = wrote or bool(piece)
+        if not wrote:
+            raise Nothing
     try:
         if _written_into(output):
             with open(output, "wb") as f:
@@ -649,6 +656,8 @@ def _write_pieces(output: Path | None, fmt: str, pieces, live: bool) -> None:
         else:
             from .atomic import replace_atomically
             replace_atomically(output, write)
+    except Nothing:
+        pass
     except OSError as exc:
         raise CommandError(f"无法写入结果文件「{display_path(str(output))}」：{describe(exc)}") from None
 
