@@ -44,5 +44,9 @@ def render(results: list[FileResult], rules) -> str:
     for r in results:
         if r.error is not None:
             entries.append(file_error_dict(r))
-        entries += [diagnostic_dict(d) for d in r.diagnostics]
+        for d in r.diagnostics:
+            entry = diagnostic_dict(d)
+            if r.previous is not None:  # paired with last year's report (gpalint/years.py)
+                entry["previous"] = r.previous
+            entries.append(entry)
     return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
