@@ -19,11 +19,11 @@ report's file), {passage} (the longest copied passage, quoted).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import shingles
 from ..document import Block
-from ..model import Diagnostic
+from ..model import Diagnostic, Location
 from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, check_scope, quote
 from .pair import AGAINST, PairContext, text_diagnostic
@@ -127,16 +127,33 @@ def run(rule: Rule, params: Params, pair: PairContext) -> Iterator[Diagnostic]:
     if not found or longest is None:
         return
     _, pieces, text, (start, end) = longest
-    piece, offset = text.origin[start]
-    block, base = pieces[piece]
-    last_piece, last_offset = text.origin[end - 1]
-    stop = base + last_offset + 1 if last_piece == piece else len(block.text)
-    begin = base + offset
-    location = block.location(begin, stop)
+    location, passage = _passage(pieces, text, start, end)
     yield text_diagnostic(rule, mine, location, other=pair.other.name,
                           sections="，".join(f"{name} {share:.0%}" for name, share in found),
-                          share=f"{max(s for _, s in found):.0%}",
-                          passage=quote(block.text, begin, stop, around=0, longest=60))
+                          share=f"{max(s for _, s in found):.0%}", passage=passage)
+
+
+def _passage(pieces: list[tuple[Block, int]], text: shingles.Text, start: int, end: int) -> tuple[Location, str]:
+    """Where the copied passage text.chars[start:end] stands in the report (from its first character to its
+    last, over several blocks if need be) and how a message quotes it, with the digits it starts or ends with and
+    its length."""
+    first_piece, first = text.origin[start]
+    last_piece, last = text.origin[end - 1]
+    (head, head_base), (tail, tail_base) = pieces[first_piece], pieces[last_piece]
+    begin, stop = head_base + first, tail_base + last + 1
+    while begin > head_base and head.text[begin - 1].isdigit():  # 「2024年，…」: the year belongs to the passage
+        begin -= 1
+    while stop < len(tail.text) and tail.text[stop].isdigit():
+        stop += 1
+    if first_piece == last_piece:
+        location, written = head.location(begin, stop), head.text[begin:stop]
+    else:
+        a, b = head.location(begin), tail.location(0, stop)
+        location = replace(a, end_line=b.end_line, end_column=b.end_column)
+        middle = "".join(p.text[base:] for p, base in pieces[first_piece + 1:last_piece])
+        written = head.text[begin:] + middle + tail.text[tail_base:stop]
+    shown = quote(written, 0, len(written), around=0, longest=60)
+    return location, f"{shown}（{end - start} 字）"
 
 
 KIND = CheckKind("copied-text", prepare, run,  # type: ignore[arg-type]  # run gets a PairContext: see pair.py
