@@ -183,14 +183,14 @@ class Engine:
         agency and the year it is paired by, its suppressions, and each selected pair rule's part."""
         from .output.readout import agency
         context = Context(report)
-        parts = {}
+        parts: dict[str, Any] = {}
         for check in self.checks:
             rule = check.rule
             if check.kind.digest is None or not options.wants(rule.code):
                 continue
             part = check.kind.digest(check.params, context)
-            if part is not None:
-                parts[rule.code] = part
+            if part is not None:  # two rules noting the same (one text's sketches): kept once
+                parts[rule.code] = next(({"same_as": code} for code, kept in parts.items() if kept == part), part)
         return {"agency": agency(report), "year": report.year, "template": report.template.version,
                 "suppress": [[sorted(s.lines), list(s.codes)] for s in suppress.find(report.doc)], "rules": parts}
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .checks.base import Check
-from .checks.pair import PairContext, Side
+from .checks.pair import PairContext, Side, part
 from .document import Document
 from .engine import Engine, Options
 from .model import Diagnostic, FileResult, InputError, Location
@@ -199,8 +199,7 @@ def _same_year_candidates(env: Batch, results: list[FileResult]) -> Iterable[tup
     for members in by_year.values():
         index: dict[int, list[int]] = defaultdict(list)
         for i in members:
-            rules = (results[i].digest or {}).get("rules", {})
-            sampled = {h for code in codes for s in (rules.get(code) or {}).values() for h in hashes(s)}
+            sampled = {h for code in codes for s in (part(results[i].digest or {}, code) or {}).values() for h in hashes(s)}
             for h in sampled:
                 index[h].append(i)
         shared: Counter[tuple[int, int]] = Counter()
@@ -241,7 +240,8 @@ def _run(env: Batch, out: Outcome, this: Side, other: Side, against: str) -> Non
         for d in found:
             if override:
                 d.severity = override
-        out.findings.setdefault(this.path, []).extend(found)
+        if found:
+            out.findings.setdefault(this.path, []).extend(found)
 
 
 

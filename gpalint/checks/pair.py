@@ -18,7 +18,15 @@ from ..report import Report
 from ..rules import Rule
 from .base import Context, Fields, diagnostic, fill, findable
 
-AGAINST = ("previous", "same-year")  # last year's report of the same agency; another agency's of the same year
+AGAINST = ("previous", "same-year")
+LONGEST_SOURCE = 200  # characters of a cell's source line a digest keeps to show under the finding  # last year's report of the same agency; another agency's of the same year
+
+
+def part(digest: dict, code: str) -> Any:
+    """Rule ``code``'s part of a report's digest (a part two rules share is kept once: {"same_as": code})."""
+    parts = digest.get("rules", {})
+    found = parts.get(code)
+    return parts.get(found["same_as"]) if isinstance(found, dict) and "same_as" in found else found
 
 
 @dataclass(slots=True)
@@ -35,7 +43,7 @@ class Side:
         return PurePath(self.path).name
 
     def part(self, rule: Rule) -> Any:
-        return self.digest.get("rules", {}).get(rule.code)
+        return part(self.digest, rule.code)
 
     def context(self) -> Context | None:
         """The report read again, once."""
@@ -60,6 +68,8 @@ def cell_note(context: Context, location: Location) -> dict:
     at, source = findable(context, location)
     probe = Diagnostic("", Severity.INFO, "", context.report.doc.path, at)
     section, anchor = places(context.report, [probe])[0]
+    if source is not None and len(source) > LONGEST_SOURCE:
+        source = None  # a whole report on one line (a web page's text): the cell's name and place say enough
     return {"at": {k: v for k, v in asdict(at).items() if v is not None}, "source": source, "place": [section, anchor]}
 
 

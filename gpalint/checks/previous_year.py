@@ -116,7 +116,8 @@ def run(rule: Rule, params: Params, pair: PairContext) -> Iterator[Diagnostic]:
             r, column = name.split("/")
             if r != row or not cell.get("checked"):
                 continue
-            total, parts = 0.0, list[str]()
+            total = 0.0
+            parts: list[str] = []
             for term in params.terms:
                 source = last if term.previous else this
                 other = source["cells"].get(term.cell(row, column))
