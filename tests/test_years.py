@@ -227,3 +227,29 @@ def test_digests_survive_json(tmp_path):
     outcome = cross_check(CommandBatch(Args()), back)
     # the base report against itself a year later: the carry-over, the documents in force and the copied text
     assert [d.code for d in outcome.findings[str(tmp_path / "2024.txt")]] == ["C115", "C114", "C113"]
+
+
+def _huaian_2023(rules_in_force: int, documents_in_force: int, carried: int) -> str:
+    """A 2023 report of 淮安市人民政府 (made from the base report) to pair with the real 2024 one (PDF)."""
+    return BASE.replace("示范镇人民政府2024年", "淮安市人民政府2023年").replace(
+        "规章\t0\t0\t0", f"规章\t0\t0\t{rules_in_force}").replace(
+        "行政规范性文件\t2\t0\t5", f"行政规范性文件\t2\t0\t{documents_in_force}").replace(
+        "四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0", f"四、结转下年度继续办理\t{carried}\t0\t0\t0\t0\t0\t{carried}")
+
+
+def test_a_real_pdf_against_last_years_report(tmp_path, capsys):
+    """淮安市人民政府 2024 (a real PDF): 规章 制发 1、废止 0、现行有效 11; 行政规范性文件 8、26、66; 上年结转 34."""
+    need_corpus()
+    pdf = CORPUS / "real-pdf" / "003_2024_huaian-shi.pdf"
+    last = tmp_path / "2023.txt"
+    last.write_text(_huaian_2023(10, 84, 34), encoding="utf-8")  # 10+1−0 = 11, 84+8−26 = 66
+    code, out, _ = run(capsys, str(pdf), "--previous", str(last), "--select", "C113,C114", "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    last.write_text(_huaian_2023(10, 80, 33), encoding="utf-8")
+    code, out, _ = run(capsys, str(pdf), "--previous", str(last), "--select", "C113,C114", "--format", "json")
+    assert code == 1
+    [c113] = findings(out, "C113")
+    assert c113["page"] == 4 and "「自然人」列为 34，应为 33" in c113["message"] and c113["previous"] == str(last)
+    [c114] = findings(out, "C114")
+    assert c114["severity"] == "warning" and c114["page"] == 3
+    assert "「现行有效件数」列为 66，应为 62（上年「现行有效件数」80＋「本年制发件数」8−「本年废止件数」26）" in c114["message"]
