@@ -44,12 +44,12 @@ def add_fingerprints(report: Report, diagnostics: list[Diagnostic]) -> None:
         d.fingerprint = fingerprint(d.code, section, anchor)
 
 
-def places(report: Report, diagnostics: list[Diagnostic]) -> list[tuple[str, str]]:
+def places(report: Report, diagnostics: list[Diagnostic], context: Context | None = None) -> list[tuple[str, str]]:
     """What identifies where each finding stands, apart from its code: (section key, anchor). A finding made after
     the batch, from what a report's digest kept (gpalint/years.py), is fingerprinted from these."""
     if not diagnostics:
         return []
-    context = Context(report)
+    context = context or Context(report)
     blocks = report.blocks
     starts = sorted(((blocks[h.index].page or 0, blocks[h.index].line), h.spec.key) for h in report.outline.headings)
     return [(_section(starts, d), _anchor(context, d)) for d in diagnostics]

@@ -184,13 +184,18 @@ class Engine:
         from .output.readout import agency
         context = Context(report)
         parts: dict[str, Any] = {}
+        made: dict[tuple, str] = {}  # (kind, what its digest depends on) → the rule that made it
         for check in self.checks:
-            rule = check.rule
-            if check.kind.digest is None or not options.wants(rule.code):
+            rule, kind = check.rule, check.kind
+            if kind.digest is None or not options.wants(rule.code):
                 continue
-            part = check.kind.digest(check.params, context)
-            if part is not None:  # two rules noting the same (one text's sketches): kept once
-                parts[rule.code] = next(({"same_as": code} for code, kept in parts.items() if kept == part), part)
+            key = (kind.name, kind.digest_key(check.params)) if kind.digest_key is not None else (rule.code,)
+            if key in made:  # two rules noting the same (one text's sketches): kept once
+                parts[rule.code] = {"same_as": made[key]}
+                continue
+            part = kind.digest(check.params, context)
+            if part is not None:
+                parts[rule.code], made[key] = part, rule.code
         return {"agency": agency(report), "year": report.year, "template": report.template.version,
                 "suppress": [[sorted(s.lines), list(s.codes)] for s in suppress.find(report.doc)], "rules": parts}
 

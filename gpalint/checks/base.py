@@ -43,6 +43,8 @@ class CheckKind(Generic[P]):
     # a kind that compares two reports (gpalint/checks/pair.py): ``digest`` notes, while a report is checked, what
     # the comparison needs of it (plain data); ``run`` then gets a PairContext, after the whole batch, not a Context
     digest: Callable[[P, Context], Any] | None = None
+    digest_key: Callable[[P], Any] | None = None  # what a digest depends on: rules alike in it share one
+
 
     @property
     def pair(self) -> bool:

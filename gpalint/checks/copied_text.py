@@ -158,4 +158,5 @@ def _passage(pieces: list[tuple[Block, int]], text: shingles.Text, start: int, e
 
 KIND = CheckKind("copied-text", prepare, run,  # type: ignore[arg-type]  # run gets a PairContext: see pair.py
                  ("sections", "share", "other", "passage"),
-                 "内容雷同：叙述中照搬上年报告（或同年另一单位报告）的比例", digest=digest)
+                 "内容雷同：叙述中照搬上年报告（或同年另一单位报告）的比例", digest=digest,
+                 digest_key=lambda params: params.scopes)

@@ -67,7 +67,7 @@ def cell_note(context: Context, location: Location) -> dict:
     from ..baseline import places
     at, source = findable(context, location)
     probe = Diagnostic("", Severity.INFO, "", context.report.doc.path, at)
-    section, anchor = places(context.report, [probe])[0]
+    section, anchor = places(context.report, [probe], context)[0]
     if source is not None and len(source) > LONGEST_SOURCE:
         source = None  # a whole report on one line (a web page's text): the cell's name and place say enough
     return {"at": {k: v for k, v in asdict(at).items() if v is not None}, "source": source, "place": [section, anchor]}
