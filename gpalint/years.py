@@ -49,20 +49,19 @@ def agency_key(name: str | None) -> str | None:
 
 @dataclass(slots=True)
 class Outcome:
-    """What the batch's pairs gave: findings per file path, the pairs (agency, last year's path, this year's path),
-    notes for the summary, and the --previous file when it could not be read."""
+    """What the batch's pairs gave: findings per file path, the pairs (agency, last year's path, this year's path)
+    and notes for the summary."""
 
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    errors: list[FileResult] = field(default_factory=list)
 
     def summary(self, results: list[FileResult]) -> list[str]:
         """「按单位和年度配对：A局 2023→2024」 and the notes, for the text summary."""
         years = {r.path: (r.digest or {}).get("year") for r in results}
         by_agency: dict[str, list[str]] = defaultdict(list)
         for agency, last, this in self.pairs:
-            by_agency[agency].append(f"{years.get(last) or '?'}→{years.get(this) or '?'}")
+            by_agency[agency or f"「{display_path(this)}」"].append(f"{years.get(last) or '?'}→{years.get(this) or '?'}")
         lines = []
         if by_agency:
             lines.append("按单位和年度配对：" + "；".join(f"{a} {'、'.join(p)}" for a, p in by_agency.items()))
@@ -117,13 +116,20 @@ def cross_check(env: Batch, results: list[FileResult], previous: FileResult | No
     for this, last in pairs:
         out.pairs.append((str((this.digest or {}).get("agency") or ""), last.path, this.path))
         _run(env, out, sides[this.path], sides[last.path], "previous")
+        _forget(sides[this.path], sides[last.path])
     for a, b in _same_year_candidates(env, usable):
         _run(env, out, sides[a.path], sides[b.path], "same-year")
         _run(env, out, sides[b.path], sides[a.path], "same-year")
-    for r in results:
-        if r.path in out.findings and r.path != getattr(previous, "path", None):
-            out.findings[r.path].sort(key=Diagnostic.sort_key)
+        _forget(sides[a.path], sides[b.path])
+    for found in out.findings.values():
+        found.sort(key=Diagnostic.sort_key)
     return out
+
+
+def _forget(*sides: Side) -> None:
+    """Drop the reports read again for a pair: the parent holds at most two at a time, never the batch's texts."""
+    for side in sides:
+        side.loaded.clear()
 
 
 def read_previous(env: Batch, path: str) -> FileResult:

@@ -29,6 +29,18 @@ def run(capsys, *args):
     return code, out, err
 
 
+class Args:
+    """The command line's arguments gpalint.years reads, for calling it directly."""
+
+    config = None
+    template = year = None
+    select = None
+    ignore: list = []
+    extend_select: list = []
+    format = "json"
+    pairing = True
+
+
 def findings(out: str, code: str) -> list[dict]:
     return [d for d in json.loads(out) if d["code"] == code]
 
@@ -150,15 +162,6 @@ def test_honest_batches_read_no_report_again():
             Counting.loads += 1
             return super().load(path)
 
-    class Args:
-        config = None
-        template = year = None
-        select = None
-        ignore: list = []
-        extend_select: list = []
-        format = "json"
-        pairing = True
-
     outcome = cross_check(Counting(Args()), results)
     assert not outcome.findings and len(outcome.pairs) == 2
     assert Counting.loads == 0
@@ -214,15 +217,6 @@ def test_digests_survive_json(tmp_path):
     engine = Engine.load()
     results = [engine.check_path(tmp_path / n, Options(digest=True)) for n in ("2023.txt", "2024.txt")]
     back = [FileResult(r.path, digest=json.loads(json.dumps(r.digest))) for r in results]
-
-    class Args:
-        config = None
-        template = year = None
-        select = None
-        ignore: list = []
-        extend_select: list = []
-        format = "json"
-        pairing = True
 
     outcome = cross_check(CommandBatch(Args()), back)
     # the base report against itself a year later: the carry-over, the documents in force and the copied text

@@ -1,7 +1,8 @@
 """--format json: a JSON array, one object per diagnostic, the fields of the contract in DESIGN.md (page only for
 PDF) and the ``fingerprint`` that --baseline matches (gpalint.baseline). A file that could not be checked is one
 object of the same shape with code ``E000`` (not a rule: the file's problem, as SARIF's toolExecutionNotifications
-and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete."""
+and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete.
+The findings of a report paired with last year's (gpalint/years.py) carry ``previous``, that report's path."""
 from __future__ import annotations
 
 import json
