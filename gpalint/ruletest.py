@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .checks import KINDS
 from .document import Document
 from .engine import Engine, Options
 from .model import Applicability, Diagnostic
@@ -64,6 +65,9 @@ def _diff(expected: str, actual: str) -> str:
 def check_example(engine: Engine, rule: Rule, example: dict[str, Any]) -> list[str]:
     """What is wrong with one example of ``rule``: one Chinese sentence per problem; empty when it passes."""
     problems: list[str] = []
+    kind = KINDS.get(rule.kind)
+    if kind is not None and kind.pair and "other" not in example:
+        return ["比较两份报告的规则，示例需要 other（上年的报告，或同年另一单位的报告）"]
     bad = example.get("bad")
     if bad is not None:
         found = findings(engine, rule.code, bad, example.get("other"))

@@ -247,3 +247,14 @@ def test_a_real_pdf_against_last_years_report(tmp_path, capsys):
     [c114] = findings(out, "C114")
     assert c114["severity"] == "warning" and c114["page"] == 3
     assert "「现行有效件数」列为 66，应为 62（上年「现行有效件数」80＋「本年制发件数」8−「本年废止件数」26）" in c114["message"]
+
+
+def test_an_example_of_a_pair_rule_needs_the_other_report():
+    from gpalint.ruletest import check_example
+    engine = Engine.load()
+    assert check_example(engine, engine.rules["C115"], {"bad": BASE}) == [
+        "比较两份报告的规则，示例需要 other（上年的报告，或同年另一单位的报告）"]
+    # the same report as "last year's": the same year, not paired; a year earlier, copied
+    assert check_example(engine, engine.rules["C115"], {"good": BASE, "other": BASE}) == []
+    [problem] = check_example(engine, engine.rules["C115"], {"good": BASE, "other": LAST})
+    assert problem.startswith("good 不应报出问题，实际 1 个：第 5 行「与上年报告（other.txt）内容雷同：一、总体情况 100%")
