@@ -379,11 +379,12 @@ def _cross_check(args, ok: list[FileResult], failed: list[FileResult]) -> list[s
         failed.append(previous)
         return []
     outcome = cross_check(batch, ok, previous)
+    last_of = {this: last for _, last, this in outcome.pairs}
     for r in ok:
         found = outcome.findings.get(r.path)
         if found:
             r.diagnostics = sorted(r.diagnostics + found, key=lambda d: d.sort_key())
-        r.previous = next((last for _, last, this in outcome.pairs if this == r.path), None)
+        r.previous = last_of.get(r.path)
     return outcome.summary([*ok, *([previous] if previous else [])])
 
 
