@@ -258,3 +258,27 @@ def test_an_example_of_a_pair_rule_needs_the_other_report():
     assert check_example(engine, engine.rules["C115"], {"good": BASE, "other": BASE}) == []
     [problem] = check_example(engine, engine.rules["C115"], {"good": BASE, "other": LAST})
     assert problem.startswith("good 不应报出问题，实际 1 个：第 5 行「与上年报告（other.txt）内容雷同：一、总体情况 100%")
+
+
+def test_same_year_candidates_come_from_the_index_not_from_every_pair():
+    """300 reports of one year, each its own text but sharing stock phrases, and one text filled in by three
+    agencies: the index names the three pairs of the copies and nothing else."""
+    from gpalint import shingles
+    from gpalint.years import _same_year_candidates
+    rng = random.Random(5)
+    stock = ["坚持以习近平新时代中国特色社会主义思想为指导", "认真贯彻落实《中华人民共和国政府信息公开条例》",
+             "进一步加强政务公开工作", "及时更新政府信息公开目录", "做好依申请公开工作"]
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 2000)]
+
+    def narrative() -> str:
+        parts = [rng.choice(stock) if rng.random() < 0.3 else "".join(rng.choices(han, k=12)) for _ in range(60)]
+        return "，".join(parts)
+
+    def result(i: int, sketches: dict) -> FileResult:
+        return FileResult(f"{i}.txt", digest={"agency": f"第{i}局", "year": 2024, "rules": {"C116": sketches}})
+
+    results = [result(i, {"section:一": shingles.sketch(narrative())}) for i in range(300)]
+    for i in (1, 2):
+        results[i] = result(i, results[0].digest["rules"]["C116"])
+    pairs = {(a.path, b.path) for a, b in _same_year_candidates(CommandBatch(Args()), results)}
+    assert pairs == {("0.txt", "1.txt"), ("0.txt", "2.txt"), ("1.txt", "2.txt")}
