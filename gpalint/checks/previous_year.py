@@ -6,8 +6,8 @@ Parameters: ``table`` (a table key of the templates, e.g. "三"); ``rows`` (the 
 equals the sum of, each "[-][上年:]行/列": a leading "-" subtracts, 「上年:」 takes the cell from last year's report,
 and "*" for the row or the column stands for the checked cell's own (["上年:四/*"]: last year's row 四, same column).
 
-A cell is compared only when every cell it involves was read with confidence in both reports (no reader note,
-not unreadable, not missing), so a table gpalint could not read gives no finding. The cells of one row that
+A cell is compared only when every cell it involves was read with confidence in both reports (a number: no reader
+note, not unreadable, not missing, not left blank), so a table gpalint could not read gives no finding. The cells of one row that
 disagree are one finding (one cause: the row was not carried over), on the first of them, naming each.
 Message fields: {table}, {row} (the checked row's label), {previous} (last year's file), {details} (each cell that
 disagrees: its value, the expected value and the terms), {found}, {expected} (of the first cell).
@@ -83,7 +83,8 @@ def digest(params: Params, context: Context) -> dict | None:
         if name not in cells:
             reading = cell_reading(t, row, column)
             value = t.value(row, column)
-            cells[name] = {"v": value, "ok": reading["state"] in ("ok", "blank") and value is not None}
+            # a blank cell is not compared: left empty in one report, it may mean 0 or nothing filled in
+            cells[name] = {"v": value, "ok": reading["state"] == "ok" and value is not None}
             labels[row], labels[column] = spec.row_label(row) or spec.title, spec.columns[column].label
         return cells[name]
 
