@@ -185,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"每个文件最多检查多少秒，超出则报告该文件未能检查（默认 {DEFAULT_MAX_SECONDS:g}）")
     o.add_argument("--max-memory", type=_megabytes, metavar="MB",
                    help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
+    o.add_argument("--previous", metavar="文件", default=None,
+                   help="同一单位上一年度的报告：与之比较结转数据和雷同内容（只读取，不检查；目录中的报告按单位和年度自动配对）")
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -313,6 +315,8 @@ def cmd_check(args) -> int:
     if args.annotate:
         files = _annotate_targets(args, files, walked)
     rules = _check_selectors(args, files)
+    # the rules comparing two reports need each report's digest (gpalint/years.py)
+    args.pairing = not (args.fix or args.diff) and (args.previous is not None or len(files) > 1)
     results = list(run_all(args, files))
     if args.annotate:
         written = sum(1 for r in results if r.annotated)
@@ -329,6 +333,7 @@ def cmd_check(args) -> int:
     if not ok and not failed:
         _say("gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告")
         return EXIT_ERROR
+    pairing = _cross_check(args, ok, failed) if args.pairing else []
     hidden = _filter_severity(ok, args.severity)
     if args.write_baseline or args.baseline:
         _use_baseline(args, ok)
@@ -342,7 +347,8 @@ def cmd_check(args) -> int:
     from .output import render
     try:
         if args.format == "text":
-            text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden)
+            text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden,
+                          pairing=pairing)
             if args.fix:
                 fixed = sum(r.fixed for r in ok)
                 text += f"已修复 {fixed} 处问题。\n" if fixed else ""
@@ -360,6 +366,26 @@ def cmd_check(args) -> int:
     if any(r.diagnostics for r in ok) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _cross_check(args, ok: list[FileResult], failed: list[FileResult]) -> list[str]:
+    """Pair the reports by agency and year (or with --previous) and add the findings of the rules that compare two
+    reports (gpalint/years.py); the pairing's lines for the text summary. An unreadable --previous is a failed file."""
+    from .years import CommandBatch, cross_check, read_previous
+    batch = CommandBatch(args)
+    previous = read_previous(batch, args.previous) if args.previous is not None else None
+    if previous is not None and previous.error is not None:
+        _say(f"{display_path(previous.path)}: 错误：{previous.error}")
+        failed.append(previous)
+        return []
+    outcome = cross_check(batch, ok, previous)
+    last_of = {this: last for _, last, this in outcome.pairs}
+    for r in ok:
+        found = outcome.findings.get(r.path)
+        if found:
+            r.diagnostics = sorted(r.diagnostics + found, key=lambda d: d.sort_key())
+        r.previous = last_of.get(r.path)
+    return outcome.summary([*ok, *([previous] if previous else [])])
 
 
 def _use_baseline(args, results: list[FileResult]) -> None:

@@ -47,7 +47,8 @@ def options_for(args, path: Path):
     settings = _settings(args, path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
-                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
+                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html",
+                      digest=getattr(args, "pairing", False))
     return options, settings.rule_sources
 
 

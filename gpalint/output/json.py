@@ -1,7 +1,8 @@
 """--format json: a JSON array, one object per diagnostic, the fields of the contract in DESIGN.md (page only for
 PDF) and the ``fingerprint`` that --baseline matches (gpalint.baseline). A file that could not be checked is one
 object of the same shape with code ``E000`` (not a rule: the file's problem, as SARIF's toolExecutionNotifications
-and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete."""
+and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete.
+The findings of a report paired with last year's (gpalint/years.py) carry ``previous``, that report's path."""
 from __future__ import annotations
 
 import json
@@ -44,5 +45,9 @@ def render(results: list[FileResult], rules) -> str:
     for r in results:
         if r.error is not None:
             entries.append(file_error_dict(r))
-        entries += [diagnostic_dict(d) for d in r.diagnostics]
+        for d in r.diagnostics:
+            entry = diagnostic_dict(d)
+            if r.previous is not None:  # paired with last year's report (gpalint/years.py)
+                entry["previous"] = r.previous
+            entries.append(entry)
     return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"

@@ -51,9 +51,11 @@ def _by_severity(diagnostics: list[Diagnostic]) -> str:
     return "，".join(f"{s.label} {counts[s]}" for s in SEVERITIES if counts[s])
 
 
-def render(results: list[FileResult], rules, statistics: bool = False, quiet: bool = False, hidden: int = 0) -> str:
+def render(results: list[FileResult], rules, statistics: bool = False, quiet: bool = False, hidden: int = 0,
+           pairing: list[str] | None = None) -> str:
     """``results`` include the files that could not be checked (their lines go to stderr; here they are counted);
-    ``hidden``: findings left out by --severity."""
+    ``hidden``: findings left out by --severity; ``pairing``: how the reports were paired by agency and year
+    (gpalint/years.py), lines shown before the summary."""
     out: list[str] = []
     checked = [r for r in results if r.error is None]
     diags = [d for r in checked for d in r.diagnostics]
@@ -80,6 +82,7 @@ def render(results: list[FileResult], rules, statistics: bool = False, quiet: bo
         return "".join(line + "\n" for line in out)
     if out and out[-1]:  # a blank line before the summary
         out.append("")
+    out += [printable(line) for line in pairing or ()]
     out.append(summary(results, hidden))
     return "\n".join(out) + "\n"
 
