@@ -12,7 +12,8 @@ The parts are written by hand, not through python-docx: its ``add_comment`` anch
 split a run at a character) and saving through it re-serialises every part it loaded. Here only the main part, the
 comments part, the main part's relationships and ``[Content_Types].xml`` are written (the last three only when
 they change); every other member is copied as stored (``fix.word.write_package``). A file with comments keeps
-them: ours are appended with fresh ids.
+them: ours are appended with fresh ids, and those an earlier run wrote (an annotated copy annotated again) are
+replaced by this run's.
 
 Output names: ``OUTDIR/<the input's file name>``; when two inputs of one run have the same name, the later ones (in
 command-line order) get ``（2）``, ``（3）`` … before the suffix, as Windows does, and a name that would be the input
@@ -129,6 +130,7 @@ class Annotator:
         part = comments_part(word.package, word.main)
         data = word.package.part(part) if part else None
         comments = etree.fromstring(data, PARSER) if data else etree.Element(n.q("comments"), nsmap={"w": n.w})
+        stale = self._drop_earlier(comments)
         used = [int(x) for el in (*comments.iter(n.q("comment")), *word.root.iter(n.q("commentRangeStart")),
                                   *word.root.iter(n.q("commentReference")))
                 if (x := el.get(n.q("id")) or "").lstrip("-").isdigit()]
@@ -146,12 +148,33 @@ class Annotator:
         self._mark_spans(spans)
         for element, cid in wholes:
             self._mark_whole(element, cid)
-        if not diagnostics:
+        if not diagnostics and not stale:
             return {}  # the copy is the file as it is
         out = {word.main: word.xml()}
         out[part or self._new_part(out)] = etree.tostring(comments, xml_declaration=True, encoding="UTF-8",
                                                           standalone=True)
         return out
+
+    def _drop_earlier(self, comments: etree._Element) -> set[str]:
+        """Remove the comments an earlier ``--annotate`` wrote (author and initials ours) with their ranges and
+        reference marks, so that annotating an annotated copy gives one comment per finding of this run, not two
+        sets. Every other comment — a reviewer's, an ``ignore`` one — is kept. The ids removed."""
+        n = self.n
+        stale = {c.get(n.q("id")) or "" for c in comments.iter(n.q("comment"))
+                 if c.get(n.q("author")) == AUTHOR and c.get(n.q("initials")) == INITIALS}
+        if not stale:
+            return stale
+        for c in [c for c in comments.iter(n.q("comment")) if c.get(n.q("id")) in stale]:
+            comments.remove(c)
+        root = self.word.root
+        for el in [el for el in root.iter(n.q("commentRangeStart"), n.q("commentRangeEnd"))
+                   if el.get(n.q("id")) in stale]:
+            _remove(el)
+        for ref in [el for el in root.iter(n.q("commentReference")) if el.get(n.q("id")) in stale]:
+            run = ref.getparent()
+            only_mark = run is not None and run.tag == n.R and all(ch is ref or ch.tag == n.q("rPr") for ch in run)
+            _remove(run if only_mark else ref)
+        return stale
 
     # ── where a comment goes ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -295,6 +318,20 @@ class Annotator:
         etree.SubElement(types, f"{{{_TYPES_NS}}}Override", PartName="/" + name, ContentType=_CONTENT_TYPE)
         out["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
         return name
+
+
+def _remove(element: etree._Element) -> None:
+    """Take ``element`` out of its parent, keeping the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        prev = element.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _xml(word: WordFile, name: str) -> etree._Element | None:

@@ -40,14 +40,23 @@ class BaselineError(Exception):
 
 def add_fingerprints(report: Report, diagnostics: list[Diagnostic]) -> None:
     """Set the fingerprint of each of ``report``'s findings."""
+    for d, (section, anchor) in zip(diagnostics, places(report, diagnostics)):
+        d.fingerprint = fingerprint(d.code, section, anchor)
+
+
+def places(report: Report, diagnostics: list[Diagnostic], context: Context | None = None) -> list[tuple[str, str]]:
+    """What identifies where each finding stands, apart from its code: (section key, anchor). A finding made after
+    the batch, from what a report's digest kept (gpalint/years.py), is fingerprinted from these."""
     if not diagnostics:
-        return
-    context = Context(report)
+        return []
+    context = context or Context(report)
     blocks = report.blocks
     starts = sorted(((blocks[h.index].page or 0, blocks[h.index].line), h.spec.key) for h in report.outline.headings)
-    for d in diagnostics:
-        parts = (d.code, _section(starts, d), _anchor(context, d))
-        d.fingerprint = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return [(_section(starts, d), _anchor(context, d)) for d in diagnostics]
+
+
+def fingerprint(code: str, section: str, anchor: str) -> str:
+    return hashlib.sha256("\x1f".join((code, section, anchor)).encode("utf-8")).hexdigest()[:16]
 
 
 def _section(starts: list[tuple[tuple[int, int], str]], d: Diagnostic) -> str:

@@ -163,7 +163,8 @@ class Cache:
         # what of the command line changes a file's result (--severity, --baseline only filter it afterwards)
         from .runner import EXCERPT_FORMATS
         options = (args.select, args.ignore, args.extend_select, args.template, args.year,
-                   args.format == "html", args.format in EXCERPT_FORMATS, str(args.config or ""))
+                   args.format == "html", args.format in EXCERPT_FORMATS, str(args.config or ""),
+                   bool(getattr(args, "pairing", False)))  # digests for the pairing (gpalint/years.py)
         return cls(folder, options)
 
     def key(self, path: Path, settings, sources) -> str | None:

@@ -21,7 +21,7 @@ from .output import FORMATS, SUFFIX_FORMATS, display_path, encodable, printable
 # The rest of gpalint is imported where it is used: `gpalint --version`, and a run the cache serves, pay only
 # for what they need (pre-commit and editors start gpalint often).
 if TYPE_CHECKING:
-    from .model import Diagnostic, FileResult
+    from .model import FileResult
 
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"每个文件最多检查多少秒，超出则报告该文件未能检查（默认 {DEFAULT_MAX_SECONDS:g}）")
     o.add_argument("--max-memory", type=_megabytes, metavar="MB",
                    help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
+    o.add_argument("--previous", metavar="文件", default=None,
+                   help="同一单位上一年度的报告：与之比较结转数据和雷同内容（只读取，不检查；目录中的报告按单位和年度自动配对）")
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
@@ -325,6 +327,8 @@ def cmd_check(args) -> int:
     if args.annotate:
         files = _annotate_targets(args, files, walked)
     rules = _check_selectors(args, files)
+    # the rules comparing two reports need each report's digest (gpalint/years.py)
+    args.pairing = not (args.fix or args.diff) and (args.previous is not None or len(files) > 1)
     if args.format in ("text", "json") and not (args.write_baseline or args.baseline or args.diff):
         return _check_streaming(args, files, errors, walked, rules, output)
     from .runner import run_all
@@ -341,10 +345,7 @@ def cmd_check(args) -> int:
     if not ok and not failed:
         _say(NOTHING_CHECKED)
         return EXIT_ERROR
-    by_path = {r.path: r for r in ok}
-    for d in all_checked(args, ok):  # findings across files: to the result of the file each is about
-        if d.path in by_path:
-            by_path[d.path].diagnostics.append(d)
+    pairing = _cross_check(args, ok, failed) if args.pairing else []  # every file's own result is in
     hidden = _filter_severity(ok, args.severity)
     if args.write_baseline or args.baseline:
         _use_baseline(args, ok)
@@ -357,10 +358,12 @@ def cmd_check(args) -> int:
         return EXIT_ERROR if failed else (EXIT_FINDINGS if pending and not args.exit_zero else EXIT_CLEAN)
     from .output import render
     try:
-        if args.format == "text":  # with --baseline
-            text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden)
-            fixed = sum(r.fixed for r in ok)
-            text += f"已修复 {fixed} 处问题。\n" if args.fix and fixed else ""
+        if args.format == "text":
+            text = render("text", ok + failed, rules, statistics=args.statistics, quiet=args.quiet, hidden=hidden,
+                          pairing=pairing)
+            if args.fix:
+                fixed = sum(r.fixed for r in ok)
+                text += f"已修复 {fixed} 处问题。\n" if fixed else ""
         elif args.format == "html":  # the review page lists the files it skipped, with the reason
             text = render("html", ok + failed, rules, skipped=skipped)
         else:
@@ -380,14 +383,6 @@ def cmd_check(args) -> int:
 NOTHING_CHECKED = "gpalint: 没有检查任何报告：找到的文件都不是政府信息公开工作年度报告"
 
 
-def all_checked(args, results: list[FileResult]) -> list[Diagnostic]:
-    """The one place where every file's own result is in (both the streamed and the held outputs come here once):
-    checks across files hook here and return their findings, each with the path of the file it is about; they
-    are shown after the files' own. ``results`` are the files checked; in a streamed run without their
-    findings (``readout`` and the other small fields are kept)."""
-    return []
-
-
 def _say_annotated(args, results: list[FileResult]) -> None:
     if args.annotate:
         written = sum(1 for r in results if r.annotated)
@@ -398,8 +393,9 @@ def _say_annotated(args, results: list[FileResult]) -> None:
 def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: set[Path], rules: dict,
                      output: Path | None) -> int:
     """text and json: each file's findings are written as it is checked, and only counts and the small part of
-    each result are kept (10,000 reports in the memory of a few). On a terminal (text) files are shown as they
-    finish; otherwise in the order of the files, so the output is the same from run to run."""
+    each result (its digest for the pairing) are kept: 10,000 reports in the memory of a few. On a terminal (text)
+    files are shown as they finish; otherwise in the order of the files, so the output is the same from run to run.
+    The findings of the rules comparing two reports come after all the files' own (in JSON with ``previous``)."""
     from dataclasses import replace
 
     from .model import FileResult
@@ -411,6 +407,7 @@ def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: 
     skipped: list[FileResult] = []
     failed = list(errors)
     checked: list[FileResult] = []
+    announced: list[FileResult] = []
     hidden, found = 0, False
     writer = TextWriter(rules, args.statistics, args.quiet) if args.format == "text" else JsonWriter()
 
@@ -431,12 +428,22 @@ def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: 
                 checked.append(replace(r, diagnostics=[]))
         if not checked and not failed:
             return
-        extra = FileResult("", diagnostics=all_checked(args, checked))
+        # every file's own result is in: the reports are paired and compared (gpalint/years.py) from what each
+        # kept (its digest); their findings follow the files' own
+        said = len(failed)
+        pairing = _cross_check(args, checked, failed) if args.pairing else []
+        announced.extend(failed[said:])  # an unreadable --previous: said already
+        for r in failed[said:]:
+            writer.file(r)
+        extra = FileResult("", diagnostics=[d for r in checked for d in r.diagnostics])
+        previous = {r.path: r.previous for r in checked if r.previous is not None}
+        for r in checked:
+            r.diagnostics = []
         hidden += _filter_severity([extra], args.severity)
         if extra.diagnostics:
-            yield writer.extra(extra.diagnostics)
+            yield writer.extra(extra.diagnostics, previous)
             found = True
-        yield writer.end(hidden)
+        yield writer.end(hidden, pairing)
         if args.format == "text":
             fixed = sum(r.fixed for r in checked)
             yield f"已修复 {fixed} 处问题。\n" if args.fix and fixed else ""
@@ -449,13 +456,34 @@ def _check_streaming(args, files: list[Path], errors: list[FileResult], walked: 
     for r in skipped:  # found beside the reports, not one of them: say so, and go on
         _say(f"{display_path(r.path)}: 已跳过：{r.error}")
     for r in failed:
-        _say(f"{display_path(r.path)}: 错误：{r.error}")
+        if not any(r is a for a in announced):
+            _say(f"{display_path(r.path)}: 错误：{r.error}")
     if not checked and not failed:
         _say(NOTHING_CHECKED)
         return EXIT_ERROR
     if failed or not checked:
         return EXIT_ERROR
     return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
+
+
+def _cross_check(args, ok: list[FileResult], failed: list[FileResult]) -> list[str]:
+    """Pair the reports by agency and year (or with --previous) and add the findings of the rules that compare two
+    reports (gpalint/years.py); the pairing's lines for the text summary. An unreadable --previous is a failed file."""
+    from .years import CommandBatch, cross_check, read_previous
+    batch = CommandBatch(args)
+    previous = read_previous(batch, args.previous) if args.previous is not None else None
+    if previous is not None and previous.error is not None:
+        _say(f"{display_path(previous.path)}: 错误：{previous.error}")
+        failed.append(previous)
+        return []
+    outcome = cross_check(batch, ok, previous)
+    last_of = {this: last for _, last, this in outcome.pairs}
+    for r in ok:
+        found = outcome.findings.get(r.path)
+        if found:
+            r.diagnostics = sorted(r.diagnostics + found, key=lambda d: d.sort_key())
+        r.previous = last_of.get(r.path)
+    return outcome.summary([*ok, *([previous] if previous else [])])
 
 
 def _use_baseline(args, results: list[FileResult]) -> None:

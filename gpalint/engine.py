@@ -14,7 +14,7 @@ from .document import Document
 from .model import Diagnostic, FileResult, InputError, NotAReport, Severity
 from .report import Report, analyse
 from .report.template import Templates, load_templates
-from .rules import Rule, RuleSources
+from .rules import Rule, RuleSources, selector_matches
 from .tomlfile import RuleFileError
 
 
@@ -30,6 +30,7 @@ class Options:
     select_fn: Callable[[str], bool] | None = None
     severity_fn: Callable[[str], Severity | None] | None = None
     readout: bool = False  # also return what was read (FileResult.readout), for the review page
+    digest: bool = False  # also return what comparing it with other reports needs (FileResult.digest, years.py)
 
     def wants(self, code: str) -> bool:
         if self.select_fn is not None:
@@ -129,8 +130,8 @@ class Engine:
             if rule.kind == "unused-suppression":
                 unused_rule = rule if options.wants(rule.code) else None
                 continue
-            if not options.wants(rule.code):
-                continue
+            if check.kind.pair or not options.wants(rule.code):
+                continue  # a pair kind compares two reports: after the batch (gpalint/years.py)
             if rule.templates and report.template.version not in rule.templates:
                 continue
             override = options.severity_of(rule.code)
@@ -139,8 +140,11 @@ class Engine:
                 found = (_with_severity(d, override) for d in found)
             by_rule.setdefault(rule.code, _Capped()).add(found, MAX_PER_RULE)
         if unused_rule is not None:
+            # a suppression of a rule comparing two reports is used, or not, after the batch: never called unused
+            pair_codes = [c.rule.code for c in self.checks if c.kind.pair]
             unused = (diagnostic(unused_rule, context, s.location, code=code)
-                      for s in suppressions for code in s.codes if code not in s.used)
+                      for s in suppressions for code in s.codes
+                      if code not in s.used and not any(selector_matches(p, code) for p in pair_codes))
             by_rule.setdefault(unused_rule.code, _Capped()).add(unused, MAX_PER_RULE)
         quota = _file_quota([len(c.kept) for c in by_rule.values()])
         out: list[Diagnostic] = []
@@ -168,10 +172,34 @@ class Engine:
             if options.readout:
                 from .output.readout import readout
                 result.readout = readout(report)
+            if options.digest:
+                result.digest = self.digest(report, options)
         except InputError as exc:
             result.error = str(exc)
             result.skipped = isinstance(exc, NotAReport)
         return result
+
+
+    def digest(self, report: Report, options: Options) -> dict:
+        """What the rules comparing this report with another need of it (gpalint/years.py), as plain data: the
+        agency and the year it is paired by, its suppressions, and each selected pair rule's part."""
+        from .output.readout import agency
+        context = Context(report)
+        parts: dict[str, Any] = {}
+        made: dict[tuple, str] = {}  # (kind, what its digest depends on) → the rule that made it
+        for check in self.checks:
+            rule, kind = check.rule, check.kind
+            if kind.digest is None or not options.wants(rule.code):
+                continue
+            key = (kind.name, kind.digest_key(check.params)) if kind.digest_key is not None else (rule.code,)
+            if key in made:  # two rules noting the same (one text's sketches): kept once
+                parts[rule.code] = {"same_as": made[key]}
+                continue
+            part = kind.digest(check.params, context)
+            if part is not None:
+                parts[rule.code], made[key] = part, rule.code
+        return {"agency": agency(report), "year": report.year, "template": report.template.version,
+                "suppress": [[sorted(s.lines), list(s.codes)] for s in suppress.find(report.doc)], "rules": parts}
 
 
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:

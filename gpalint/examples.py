@@ -14,6 +14,10 @@ Instead of pasting a whole report, an example may start from a shared base text:
 ``bad``, ``good`` or ``fixed`` may then be a list of replacements ``[["old", "new"], …]`` applied to the base in
 order, each ``old`` occurring exactly once where it is applied; ``[]`` is the base unchanged. The parsed example
 keeps the resolved texts under ``bad``/``good``/``fixed`` and the replacements under ``edits``.
+
+A rule that compares two reports (last year's report of the same agency, another agency's of the same year) takes
+the second from ``other`` (a text, or replacements of the base), the same for ``bad`` and ``good``: ``bad`` and
+``good`` are then checked against it, as if both were in one batch (or ``other`` given with --previous).
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from typing import Any
 from .oserrors import describe
 from .tomlfile import RuleFileError
 
-TEXTS = ("bad", "good", "fixed")
+TEXTS = ("bad", "good", "fixed", "other")
 KEYS = (*TEXTS, "note", "base", "count", "lines", "message")
 Edits = list[tuple[str, str]]
 
@@ -107,6 +111,8 @@ def _parse_one(path: Path, at: str, raw: dict, base_folders: tuple[Path, ...]) -
             edits = _edits(path, f"{at}.{key}", value)
             example.setdefault("edits", {})[key] = edits
             example[key] = _apply(path, f"{at}.{key}", base, name, edits)
+    if "other" in example and "fixed" in example:
+        raise RuleFileError(path, f"{at}.other", "比较两份报告的规则没有修复，不能与 fixed 一起使用")
     if "bad" not in example and "good" not in example:
         raise RuleFileError(path, at, "示例应至少有 bad 或 good")
     note = raw.get("note", "")

@@ -148,6 +148,9 @@ class FileResult:
     diff: str | None = None  # --diff: the unified diff of the fixes, nothing written
     readout: dict | None = None  # what gpalint read (agency, year, tables) as plain data, for the review page
     annotated: str | None = None  # --annotate: the Word copy written, with one comment per finding
+    # what comparing it with other reports needs (agency, year, a few table cells, text sketches: gpalint/years.py)
+    digest: dict | None = None
+    previous: str | None = None  # the path of last year's report it was paired with (gpalint/years.py)
 
 
 class InputError(Exception):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .checks import KINDS
 from .document import Document
 from .engine import Engine, Options
 from .model import Applicability, Diagnostic
@@ -28,17 +29,22 @@ class Failure:
         return f"{self.rule.path}: {self.rule.code} 示例 {self.number}：{self.problem}"
 
 
-def example_document(text: str) -> Document:
+def example_document(text: str, name: str = "example.txt") -> Document:
     """Examples are report fragments as text, or as HTML when the rule is about real table cells."""
     if text.lstrip().startswith("<"):
         from .readers.html import parse as parse_html
-        return parse_html(text, "example.html")
+        return parse_html(text, name.replace(".txt", ".html"))
     from .readers.text import parse
-    return parse(text, "example.txt")
+    return parse(text, name)
 
 
-def findings(engine: Engine, code: str, text: str) -> list[Diagnostic]:
-    """The findings of rule ``code`` alone on an example text."""
+def findings(engine: Engine, code: str, text: str, other: str | None = None) -> list[Diagnostic]:
+    """The findings of rule ``code`` alone on an example text; with ``other``, of a rule comparing two reports,
+    against that text (gpalint/years.py)."""
+    if other is not None:
+        from .years import pair_findings
+        return [d for d in pair_findings(engine, Options(select=[code]), example_document(text),
+                                         example_document(other, "other.txt")) if d.code == code]
     _, diags = engine.check_document(example_document(text), Options(select=[code]))
     return [d for d in diags if d.code == code]
 
@@ -59,9 +65,12 @@ def _diff(expected: str, actual: str) -> str:
 def check_example(engine: Engine, rule: Rule, example: dict[str, Any]) -> list[str]:
     """What is wrong with one example of ``rule``: one Chinese sentence per problem; empty when it passes."""
     problems: list[str] = []
+    kind = KINDS.get(rule.kind)
+    if kind is not None and kind.pair and "other" not in example:
+        return ["比较两份报告的规则，示例需要 other（上年的报告，或同年另一单位的报告）"]
     bad = example.get("bad")
     if bad is not None:
-        found = findings(engine, rule.code, bad)
+        found = findings(engine, rule.code, bad, example.get("other"))
         count, lines, message = example.get("count"), example.get("lines"), example.get("message")
         if count is None and isinstance(message, list):  # one string per finding: as many findings as strings
             count = len(message)
@@ -85,7 +94,7 @@ def check_example(engine: Engine, rule: Rule, example: dict[str, Any]) -> list[s
                     problems.append(f"第 {i} 个问题的消息应包含「{want}」，实际：{_listing([d])}")
     good = example.get("good")
     if good is not None:
-        found = findings(engine, rule.code, good)
+        found = findings(engine, rule.code, good, example.get("other"))
         if found:
             problems.append(f"good 不应报出问题，实际 {len(found)} 个：{_listing(found)}")
     fixed = example.get("fixed")

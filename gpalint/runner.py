@@ -52,7 +52,8 @@ def options_for(args, path: Path):
     settings = _settings(args, path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
-                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
+                      severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html",
+                      digest=getattr(args, "pairing", False))
     return options, settings.rule_sources
 
 
@@ -427,7 +428,7 @@ def _widen(conn: Connection) -> None:
 
 def _work(tasks: Connection, results: Connection, args, cache) -> None:
     """A worker: check the files the parent sends, one at a time, each within its memory budget; keep each
-    result in the cache (when the parent gave a key) after handing it over."""
+    result in the cache (when the parent gave a key)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     base = _address_space()
     while True:
@@ -448,11 +449,11 @@ def _work(tasks: Connection, results: Connection, args, cache) -> None:
             alive = False  # a heap that hit its limit is best left: the parent starts a fresh worker
         _alarm(0)
         _limit_memory(None)
+        if alive and key is not None and cache is not None and isinstance(payload, FileResult):
+            cache.put(key, payload)  # before the result goes: the parent stops its workers once it has them all
         results.send((index, payload, alive))
         if not alive:
             return
-        if key is not None and cache is not None and isinstance(payload, FileResult):
-            cache.put(key, payload)
 
 
 def _alarm(seconds: float) -> None:

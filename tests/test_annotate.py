@@ -169,6 +169,32 @@ def test_existing_comments_are_kept_and_ours_get_fresh_ids(tmp_path):
     assert len(comments) == 1 + len(result.diagnostics) and min(set(comments) - {3}) == 4
 
 
+def test_annotating_an_annotated_copy_replaces_our_comments_and_keeps_the_others(tmp_path):
+    body = _commented(3, run("本报告依据(国办公开办函〔2021〕30号)编制。"))
+    path = _with_comment(tmp_path, "commented.docx", body, {3: "请核对文号"})
+    first = annotate(path, tmp_path / "once")
+    again = annotate(Path(first.annotated), tmp_path / "twice")
+    once = docx.Document(first.annotated).comments
+    twice = docx.Document(again.annotated).comments
+    assert len(list(twice)) == len(list(once)) == 1 + len(first.diagnostics) > 2
+    assert sorted((c.author, c.text) for c in twice) == sorted((c.author, c.text) for c in once)
+    ours = {c.comment_id for c in twice if c.author == "gpalint"}
+    assert sorted(anchored(Path(again.annotated))[i] for i in map(str, ours)) == \
+        sorted(anchored(Path(first.annotated))[str(c.comment_id)] for c in once if c.author == "gpalint")
+    root = etree.fromstring(zipfile.ZipFile(again.annotated).read("word/document.xml"))
+    marks = [el.get(f"{W}id") for el in root.iter(f"{W}commentReference")]
+    assert len(marks) == len(set(marks)) == len(list(twice))  # no mark of a removed comment is left behind
+    assert ("审核人", "请核对文号") in {(c.author, c.text) for c in twice}
+
+
+def test_an_annotated_copy_of_a_now_clean_report_loses_our_comments(tmp_path):
+    path = write_docx(tmp_path / "dirty.docx", para(run("本报告依据(国办公开办函〔2021〕30号)编制。")))
+    first = annotate(path, tmp_path / "once", select=["G108"])
+    assert [c.author for c in docx.Document(first.annotated).comments] == ["gpalint"]
+    again = annotate(Path(first.annotated), tmp_path / "twice", select=["G116"])  # nothing G116 to say here
+    assert again.diagnostics == [] and list(docx.Document(again.annotated).comments) == []
+
+
 def test_a_word_comment_accepts_a_finding_there(tmp_path):
     body = _commented(0, run("本报告依据(国办公开办函〔2021〕30号)编制。"))
     path = _with_comment(tmp_path, "ignored.docx", body, {0: "gpalint: ignore G108 文号照原文引用"})

@@ -148,6 +148,15 @@ def test_rule_and_configuration_edits_are_misses(tmp_path, cache_dir):
     assert json.loads(ignored.stdout) == [] and len(_written(cache_dir)) == 3
 
 
+def test_workers_keep_every_result_before_they_are_stopped(tmp_path, cache_dir, monkeypatch, capsys):
+    files = copies(tmp_path, [FAULTY, CLEAN] * 3)
+    run(capsys, "-j", "2", *files)
+    assert len(entries(cache_dir)) == len(files)
+    checked = counting(monkeypatch)
+    run(capsys, "-j", "2", *files)
+    assert checked == []
+
+
 def test_a_new_version_is_a_miss(tmp_path, cache_dir, monkeypatch, capsys):
     [report] = copies(tmp_path, [FAULTY])
     checked = counting(monkeypatch)

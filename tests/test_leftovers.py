@@ -29,6 +29,9 @@ REAL = {
     ("000_93445c37e83f1c72.txt", "S113"),  # 镇人民政府 reports with no 社会评议 and no 责任追究
     ("002_f6d5d9399982572c.txt", "S113"),
     ("004_233be8da4349a759.txt", "S113"),
+    # 「本年度制发规范性文件34件，现行有效件数424件」 against 表二 「行政规范性文件34089」, which that sentence's 34
+    # reads as 34、0、89 (the template's stated sentences): 现行有效 424 in the text, 89 in the table
+    ("106_2022_pingtan-guanweihuibangongshi.txt", "C110"),
 }
 
 

@@ -232,6 +232,9 @@ TEMPLATE_2021 = (ROOT / "rules" / "templates" / "2021.toml").read_text(encoding=
     (lambda t: t.replace('{ key = "六"', '{ key = "6"'), "sections[5].key", "汉字序号"),
     (lambda t: t.replace('{ key = "六"', '{ key = "五"'), "sections[5].key", "重复"),
     (lambda t: t.replace('[tables."四"]', '[tables."八"]'), "tables.八", "没有章节「八」"),
+    (lambda t: t.replace('cell = "行政规范性文件/制发"', 'cell = "行政规范性文件/收费金额"'), "tables.二.stated[0].cell",
+     "表中没有「行政规范性文件/收费金额」"),
+    (lambda t: t.replace("规范性文件(?:共)?(?P<n>", "规范性文件(?:共)?(?P<m>"), "tables.二.stated[0].pattern", "(?P<n>"),
 ])
 def test_template_file_errors_name_the_key(tmp_path, change, key, problem):
     path = write(tmp_path / "2030.toml", change(TEMPLATE_2021))

@@ -10,10 +10,12 @@ from typing import Any
 
 from . import (
     compare,
+    copied_text,
     date_range,
     outline,
     paired_marks,
     pattern,
+    previous_year,
     reader_notes,
     required_text,
     sequence,
@@ -31,5 +33,6 @@ from .base import CheckKind
 KINDS: dict[str, CheckKind[Any]] = {kind.name: kind for kind in (
     outline.KIND, table.KIND, table_sum.KIND, required_text.KIND, pattern.KIND, date_range.KIND, compare.KIND,
     substitution.KIND, paired_marks.KIND, sequence.KIND, signing_date.KIND, stated_list.KIND, share.KIND, reader_notes.KIND, template_year.KIND,
+    previous_year.KIND, copied_text.KIND,  # pair kinds: run after the batch (gpalint/years.py)
     unused_suppression.KIND,  # run by the engine after the others (see gpalint/suppress.py)
 )}

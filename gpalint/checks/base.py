@@ -40,6 +40,15 @@ class CheckKind(Generic[P]):
     summary: str
     builtin: bool = False
     pattern_groups: Callable[[P], Collection[str]] | None = None  # the named groups, fields too (pattern kinds)
+    # a kind that compares two reports (gpalint/checks/pair.py): ``digest`` notes, while a report is checked, what
+    # the comparison needs of it (plain data); ``run`` then gets a PairContext, after the whole batch, not a Context
+    digest: Callable[[P, Context], Any] | None = None
+    digest_key: Callable[[P], Any] | None = None  # what a digest depends on: rules alike in it share one
+
+
+    @property
+    def pair(self) -> bool:
+        return self.digest is not None
 
     def compile(self, rule: Rule) -> Check[P]:
         params = self.prepare(rule)
@@ -371,19 +380,25 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
     report = context.report
     message = fill(rule.message, filled)
     hint = fill(rule.hint, filled) if rule.hint else None
-    found = block_at(context, location)
     if fix is not None and any((b := block_at(context, e.location)) is not None and b[0].rendered
                                for e in fix.edits):
         fix = None  # the text there is rendered from markup (Block.rendered): an edit could not be placed back safely
-    source = None
-    if found is not None:
-        block, (column, text) = found
-        if report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
-            location = _findable(context, location, block, column, text)
-        source = text if block.cell is not None else " " * (column - 1) + text
+    location, source = findable(context, location)
     expected = fields.get("expected")
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
                       expected=None if expected is None else str(expected))
+
+
+def findable(context: Context, location: Location) -> tuple[Location, str | None]:
+    """``location`` as a finding states it (in Word and PDF with what leads a person to it, see _findable), and the
+    source line to show under it (None when no block holds the location)."""
+    found = block_at(context, location)
+    if found is None:
+        return location, None
+    block, (column, text) = found
+    if context.report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
+        location = _findable(context, location, block, column, text)
+    return location, text if block.cell is not None else " " * (column - 1) + text
 
 
 def _findable(context: Context, location: Location, block: Block, column: int, text: str) -> Location:

@@ -1,7 +1,8 @@
 """--format json: a JSON array, one object per diagnostic, the fields of the contract in DESIGN.md (page only for
 PDF) and the ``fingerprint`` that --baseline matches (gpalint.baseline). A file that could not be checked is one
 object of the same shape with code ``E000`` (not a rule: the file's problem, as SARIF's toolExecutionNotifications
-and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete."""
+and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete.
+The findings of a report paired with last year's (gpalint/years.py) carry ``previous``, that report's path."""
 from __future__ import annotations
 
 import json
@@ -39,6 +40,13 @@ def file_error_dict(r: FileResult) -> dict:
             "fingerprint": None}
 
 
+def _entry(d: Diagnostic, previous: str | None) -> dict:
+    entry = diagnostic_dict(d)
+    if previous is not None:  # paired with last year's report (gpalint/years.py)
+        entry["previous"] = previous
+    return entry
+
+
 class JsonWriter:
     """The array ``render`` gives, written one result at a time (``file``, then ``end``): a batch's findings are
     not held to be written. Files that could not be checked come last, as in ``render``."""
@@ -60,13 +68,16 @@ class JsonWriter:
         if r.error is not None:
             self.failed.append(r)
             return ""
-        return self._entries([diagnostic_dict(d) for d in r.diagnostics])
+        return self._entries([_entry(d, r.previous) for d in r.diagnostics])
 
-    def extra(self, diagnostics: list[Diagnostic]) -> str:
-        """Findings across files (cli.all_checked), after every file's own."""
-        return self._entries([diagnostic_dict(d) for d in diagnostics])
+    def extra(self, diagnostics: list[Diagnostic], previous: dict[str, str] | None = None) -> str:
+        """Findings comparing two reports (gpalint/years.py), after every file's own; ``previous``: the report each
+        file was paired with (by path)."""
+        return self._entries([_entry(d, (previous or {}).get(d.path)) for d in diagnostics])
 
-    def end(self, hidden: int = 0) -> str:
+    def end(self, hidden: int = 0, pairing: list[str] | None = None) -> str:
+        """The files that could not be checked, and the end of the array (``hidden`` and ``pairing`` are the text
+        summary's)."""
         text = self._entries([file_error_dict(r) for r in self.failed])
         return text + ("\n]\n" if self.count else "[]\n")
 

@@ -75,7 +75,7 @@ def _table(table: Table) -> dict:
         rows.append({"key": key, "label": spec.row_label(key) or spec.name, "own": row.label or spec.name,
                      "parent": row.parent, "group": False,
                      "columns": [spec.columns[c].label for c in columns],
-                     "cells": [_cell(table, key, c) for c in columns]})
+                     "cells": [cell_reading(table, key, c) for c in columns]})
     return {"key": spec.key, "title": spec.title, "name": spec.name, "layout": spec.layout, "found": table.found,
             "rows": rows}
 
@@ -92,7 +92,8 @@ def _row_problem(table: Table, row: str) -> str | None:
     return None
 
 
-def _cell(table: Table, row: str, column: str) -> dict:
+def cell_reading(table: Table, row: str, column: str) -> dict:
+    """One cell as the review page draws it: its state (ok, blank, unreadable, missing), text, value and problem."""
     found = table.cells.get((row, column))
     if row not in table.rows or not table.found:
         return {"state": "missing", "text": "", "value": None, "problem": None, "at": None}

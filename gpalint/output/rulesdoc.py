@@ -13,7 +13,7 @@ FIX_SAFETY = {
     Applicability.SAFE: "可自动修复（安全：`--fix` 即应用）",
     Applicability.UNSAFE: "可自动修复（不安全：需 `--fix --unsafe-fixes`）",
 }
-_EXAMPLE_LABELS = (("bad", "不符合"), ("good", "符合"), ("fixed", "修复后"))
+_EXAMPLE_LABELS = (("other", "比较的另一份报告（上年或同年另一单位的）"), ("bad", "不符合"), ("good", "符合"), ("fixed", "修复后"))
 
 
 def _fence(text: str) -> str:

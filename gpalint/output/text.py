@@ -132,8 +132,9 @@ class TextWriter:
                 self.first_line = []
         return self._lines(out)
 
-    def extra(self, diagnostics: list[Diagnostic]) -> str:
-        """Findings across files (cli.all_checked), after every file's own: counted, shown as findings are."""
+    def extra(self, diagnostics: list[Diagnostic], previous: dict[str, str] | None = None) -> str:
+        """Findings comparing two reports (gpalint/years.py), after every file's own: counted, shown as findings
+        are (``previous``, the report each file was paired with, is for JSON)."""
         self.tally.add_findings(diagnostics)
         return "" if self.statistics else self._lines(self._findings(diagnostics))
 
@@ -154,7 +155,9 @@ class TextWriter:
             self.last_blank = out[-1] == ""
         return "".join(line + "\n" for line in out)
 
-    def end(self, hidden: int = 0) -> str:
+    def end(self, hidden: int = 0, pairing: list[str] | None = None) -> str:
+        """The summary; ``pairing``: how the reports were paired by agency and year (gpalint/years.py), lines shown
+        before it."""
         if self.statistics:
             out = []
             for code, n in sorted(self.tally.codes.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -165,14 +168,16 @@ class TextWriter:
         if self.quiet:
             return ""
         blank = "\n" if self.wrote and not self.last_blank else ""  # a blank line before the summary
-        return blank + self.tally.summary(hidden) + "\n"
+        return blank + "".join(printable(line) + "\n" for line in pairing or ()) + self.tally.summary(hidden) + "\n"
 
 
-def render(results: list[FileResult], rules, statistics: bool = False, quiet: bool = False, hidden: int = 0) -> str:
+def render(results: list[FileResult], rules, statistics: bool = False, quiet: bool = False, hidden: int = 0,
+           pairing: list[str] | None = None) -> str:
     """``results`` include the files that could not be checked (their lines go to stderr; here they are counted);
-    ``hidden``: findings left out by --severity."""
+    ``hidden``: findings left out by --severity; ``pairing``: how the reports were paired by agency and year
+    (gpalint/years.py), lines shown before the summary."""
     writer = TextWriter(rules, statistics, quiet)
-    return "".join(writer.file(r) for r in results) + writer.end(hidden)
+    return "".join(writer.file(r) for r in results) + writer.end(hidden, pairing)
 
 
 def summary(results: list[FileResult], hidden: int = 0) -> str:

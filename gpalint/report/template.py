@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..cjk import NUMERAL
+from ..cjk import NUMERAL, expand_han
 from ..rules import TEMPLATES_DIR
 from ..tomlfile import RuleFileError, load_toml, require, save_cache
 
@@ -76,6 +76,17 @@ class Relation:
     optional: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """A sentence that states a cell's value in the narrative (「本年度制发规范性文件34件」): the pattern's group n,
+    found in section ``scope``. Used only to choose among the readings of digits glued together (recovery.py)."""
+
+    row: str
+    column: str
+    scope: str
+    pattern: re.Pattern[str]
+
+
 @dataclass(slots=True, eq=False)
 class TableSpec:
     key: str  # "二", "三", "四": the section it belongs to
@@ -85,6 +96,7 @@ class TableSpec:
     rows: dict[str, Row]
     headers: tuple[str, ...]
     relations: list[Relation]
+    stated: list[Stated] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -208,6 +220,18 @@ def _parse_table(key: str, data: dict, path: Path) -> TableSpec:
                 parts.append((sign, k))
         spec.relations.append(Relation(require(rel, "id", str, path, w), axis, total, tuple(parts),
                                        rel.get("note", ""), bool(rel.get("optional", False))))
+    for i, st in enumerate(data.get("stated", [])):
+        w = f"{where}stated[{i}]."
+        row, _, column = require(st, "cell", str, path, w).partition("/")
+        if row not in rows or column not in rows[row].columns:
+            raise RuleFileError(path, w + "cell", f"表中没有「{row}/{column}」这一格（应写成 行/列）")
+        try:
+            pattern = re.compile(expand_han(require(st, "pattern", str, path, w)))
+        except re.error as exc:
+            raise RuleFileError(path, w + "pattern", f"正则表达式有误：{exc}") from None
+        if "n" not in pattern.groupindex:
+            raise RuleFileError(path, w + "pattern", "应有命名分组 (?P<n>…)：所说的件数")
+        spec.stated.append(Stated(row, column, st.get("scope", "一"), pattern))
     return spec
 
 

@@ -108,7 +108,18 @@ class _Matcher:
 def recover_tables(blocks: list[Block], format: str, outline: Outline, template: Template) -> dict[str, Table]:
     """Each of the template's tables, as found in ``blocks`` (the Report's) of a document read from ``format``."""
     src = _Source(blocks, format)
-    return {key: recover(src, outline, spec) for key, spec in template.tables.items()}
+    return {key: recover(src, outline, spec, stated_values(blocks, outline, spec)) for key, spec in template.tables.items()}
+
+
+def stated_values(blocks: list[Block], outline: Outline, spec: TableSpec) -> dict[tuple[str, str], int]:
+    """The cells the narrative states one value for (the template's ``stated`` sentences: 「制发规范性文件34件」);
+    a cell stated with two different values is left out."""
+    found: dict[tuple[str, str], set[int]] = {}
+    for st in spec.stated:
+        for i in outline.section_blocks(st.scope):
+            for m in st.pattern.finditer(blocks[i].text):
+                found.setdefault((st.row, st.column), set()).add(int(m.group("n")))
+    return {cell: values.pop() for cell, values in found.items() if len(values) == 1}
 
 
 def _region(src: _Source, outline: Outline, spec: TableSpec) -> range:
@@ -128,7 +139,7 @@ def _region(src: _Source, outline: Outline, spec: TableSpec) -> range:
     return range(0)
 
 
-def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
+def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[str, str], int] | None = None) -> Table:
     table = Table(spec)
     region = _region(src, outline, spec)
     section = outline.sections.get(spec.key)
@@ -145,7 +156,7 @@ def recover(src: _Source, outline: Outline, spec: TableSpec) -> Table:
     if table.found:
         # Word and web tables are read as laid out; a PDF's cells are rebuilt from positions, text has none
         table.from_cells = src.format in ("docx", "html") and all(t.cell for t in tokens if t.kind != "label")
-        _resolve_glued(table)
+        _resolve_glued(table, stated or {})
         _judge(table, src.format)
         table.breaks = solve(table)
         _judge_sums(table)
@@ -158,34 +169,16 @@ _SHOWN = 3  # readings or rows a message lists before 「等」
 _SCRAMBLED = 3  # broken relations no single cell explains, in a table read from text: the reading is at fault
 
 
-def _resolve_glued(table: Table) -> None:
+def _resolve_glued(table: Table, stated: dict[tuple[str, str], int]) -> None:
     """Let the table's relations across rows choose among a glued row's readings: a reading survives when every
     relation through the row that the rest of the table lets evaluate holds; a row left with one reading is read.
-    Rows still open get one reader note each, with their readings."""
+    Then let the narrative choose (``stated``: 「制发规范性文件34件」 makes 34089 read 34、0、89): of the values it
+    states for the row that some reading has, a reading must have all; a row left with one reading is read. Rows
+    still open get one reader note each, with their readings."""
     changed = True
     while changed:
-        changed = False
-        for key, rd in list(table.glued.items()):
-            if len(rd.candidates) < 2:
-                continue
-            through = [ln for ln in lines(table) if any(c[0] == key for c in ln.cells())]
-            survivors = []
-            table.uncertain.discard(key)
-            for cand in rd.candidates:
-                table.cells.update(cand)
-                if all(holds(table, ln) is not False for ln in through):
-                    survivors.append(cand)
-                for cell in cand:
-                    del table.cells[cell]
-            table.uncertain.add(key)
-            if len(survivors) == 1 and rd.complete:
-                table.cells.update(survivors[0])
-                table.uncertain.discard(key)
-                del table.glued[key]
-                changed = True
-            elif survivors and len(survivors) < len(rd.candidates):
-                rd.candidates = survivors
-                changed = True
+        changed = _by_relations(table)
+        changed = _by_narrative(table, stated) or changed
     for key, rd in table.glued.items():
         n = len(table.active(table.spec.rows[key].columns))
         if not rd.complete:
@@ -197,6 +190,50 @@ def _resolve_glued(table: Table) -> None:
             more = "等" if len(rd.candidates) > _SHOWN else ""
             why = f"有 {len(rd.candidates)} 种拆法（{shown}{more}），表格的勾稽关系不能确定是哪一种"
         table.issues.append(Issue("glued", key, None, f"数字粘连在一起（{rd.text}），{why}", rd.location))
+
+
+def _by_relations(table: Table) -> bool:
+    """One pass of the relations over the glued rows; whether a row was read or lost readings."""
+    changed = False
+    for key, rd in list(table.glued.items()):
+        if len(rd.candidates) < 2:
+            continue
+        through = [ln for ln in lines(table) if any(c[0] == key for c in ln.cells())]
+        survivors = []
+        table.uncertain.discard(key)
+        for cand in rd.candidates:
+            table.cells.update(cand)
+            if all(holds(table, ln) is not False for ln in through):
+                survivors.append(cand)
+            for cell in cand:
+                del table.cells[cell]
+        table.uncertain.add(key)
+        if len(survivors) == 1 and rd.complete:
+            table.cells.update(survivors[0])
+            table.uncertain.discard(key)
+            del table.glued[key]
+            changed = True
+        elif survivors and len(survivors) < len(rd.candidates):
+            rd.candidates = survivors
+            changed = True
+    return changed
+
+
+def _by_narrative(table: Table, stated: dict[tuple[str, str], int]) -> bool:
+    """The glued rows the narrative's stated values leave one reading for, read; whether any was."""
+    changed = False
+    for key, rd in list(table.glued.items()):
+        if len(rd.candidates) < 2 or not rd.complete:
+            continue
+        said = {cell: n for cell, n in stated.items() if cell[0] == key
+                and any(cell in cand and cand[cell].value == n for cand in rd.candidates)}
+        survivors = [cand for cand in rd.candidates if said and all(cand[c].value == n for c, n in said.items())]
+        if len(survivors) == 1:
+            table.cells.update(survivors[0])
+            table.uncertain.discard(key)
+            del table.glued[key]
+            changed = True
+    return changed
 
 
 _READING = ("missing-values", "extra-values", "glued")  # a row whose values could not be read as laid out
