@@ -2,7 +2,9 @@
 PDF) and the ``fingerprint`` that --baseline matches (gpalint.baseline). A file that could not be checked is one
 object of the same shape with code ``E000`` (not a rule: the file's problem, as SARIF's toolExecutionNotifications
 and JUnit's <error>), so a consumer that reads the array keeps working and still sees that the run was incomplete.
-The findings of a report paired with last year's (gpalint/years.py) carry ``previous``, that report's path."""
+The findings of a report paired with last year's (gpalint/years.py) carry ``previous``, that report's path: when the
+array is written as files are checked (every run but --baseline), the findings comparing the two reports, which come
+after all the files' own; otherwise every finding of the paired report."""
 from __future__ import annotations
 
 import json
