@@ -187,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
+    o.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfminer"), default=None,
+                   help="读取 PDF 的引擎：auto（默认，装有 pypdfium2 时用 pdfium）、pdfium、pdfminer")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
     o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
     b = o.add_mutually_exclusive_group()

@@ -15,7 +15,7 @@ MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this larg
 MAX_BLOCKS = 100_000
 
 
-def read(path: str | Path) -> Document:
+def read(path: str | Path, pdf_engine: str = "auto") -> Document:
     p = Path(path)
     kind = SUFFIXES.get(p.suffix.lower())
     if kind is None:
@@ -35,6 +35,8 @@ def read(path: str | Path) -> Document:
     from importlib import import_module
     reader = import_module(f".{kind}", __package__)  # imported on demand: a run over text files needs no PDF code
     try:
-        return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
+        if kind == "text":
+            return reader.read(p)  # text.parse marks its own
+        return mark(reader.read(p, pdf_engine) if kind == "pdf" else reader.read(p))
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
         raise InputError(f"无法读取文件：{describe(exc)}") from None
