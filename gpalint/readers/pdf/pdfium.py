@@ -176,22 +176,30 @@ def _chars(tp: pdfium.PdfTextPage, index: dict[int, int], descents: dict[str, fl
     flags = ctypes.c_int()
     out = []
     order: list[int] = []
+    styles: dict[int, tuple[float, str, float | None]] = {}
     for i in range(n):
         if fp.FPDFText_IsGenerated(raw, i):
             continue  # a space or line break PDFium inferred: spaces are inferred by pdfminer's rule below
         code = fp.FPDFText_GetUnicode(raw, i)
         text = f"(cid:{code})" if fp.FPDFText_HasUnicodeMapError(raw, i) else chr(code)
+        obj = fp.FPDFText_GetTextObject(raw, i)
+        address = ctypes.addressof(obj.contents) if obj else 0
+        order.append(index.get(address, -1))
+        style = styles.get(address)
+        if style is None:  # size, font and matrix are the text object's: read once per object
+            fp.FPDFText_GetMatrix(raw, i, matrix)
+            size = fp.FPDFText_GetFontSize(raw, i) * math.hypot(matrix.c, matrix.d)
+            length = fp.FPDFText_GetFontInfo(raw, i, name, len(name), flags)
+            font = _font_name(name.raw[:max(length - 1, 0)])
+            upright = matrix.b == 0 and matrix.c == 0 and matrix.d > 0 and size > 0
+            # pdfminer's box goes up one em from the descriptor's descent below the baseline; a font PDFium gives no
+            # name (Chromium's Type 3 fonts) has no descriptor pdfminer can use: its descent is 0
+            descent = (descents.get(font.split("+", 1)[-1]) if font else 0.0) if upright else None
+            style = styles[address] = (size, font, descent)
+        size, font, descent = style
         # the loose box is pdfminer's across: from the origin one advance wide
         fp.FPDFText_GetLooseCharBox(raw, i, box)
-        fp.FPDFText_GetMatrix(raw, i, matrix)
-        size = fp.FPDFText_GetFontSize(raw, i) * math.hypot(matrix.c, matrix.d)
         x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
-        length = fp.FPDFText_GetFontInfo(raw, i, name, len(name), flags)
-        font = _font_name(name.raw[:max(length - 1, 0)])
-        upright = matrix.b == 0 and matrix.c == 0 and matrix.d > 0 and size > 0
-        # pdfminer's box goes up one em from the descriptor's descent below the baseline; a font PDFium gives no
-        # name (Chromium's Type 3 fonts) has no descriptor pdfminer can use: its descent is 0
-        descent = (descents.get(font.split("+", 1)[-1]) if font else 0.0) if upright else None
         if not font or descent is None:
             fp.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
             if (left.value, bottom.value, right.value, top.value) == (x0, y0, x1, y1) and size > 0:
@@ -206,8 +214,6 @@ def _chars(tp: pdfium.PdfTextPage, index: dict[int, int], descents: dict[str, fl
             y0 = origin_y.value + descent / 1000 * size
             y1 = y0 + size
         out.append(Glyph(text, x0, y0, x1, y1, size or (y1 - y0), font))
-        obj = fp.FPDFText_GetTextObject(raw, i)
-        order.append(index.get(ctypes.addressof(obj.contents), -1) if obj else -1)
     return out, order
 
 
