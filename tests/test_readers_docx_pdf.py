@@ -622,25 +622,17 @@ def test_pdf_engine_from_the_command_line_and_the_configuration(tmp_path, capsys
 
 def _pdf_with_a_form(path: Path) -> None:
     """A page drawing one form XObject twice (a 2×1 ruled table with a filled box and a text) under two matrices."""
+    from make_docx_fixtures import pdf_bytes, stream
     form = (b"0 0 m 100 0 l S 0 50 m 100 50 l S 0 0 m 0 50 l S 50 0 m 50 50 l S 100 0 m 100 50 l S 10 60 80 20 re f "
             b"BT /F1 10 Tf 10 20 Td (ab) Tj ET")
-    content = b"q 1 0 0 1 50 100 cm /Fm1 Do Q 0.5 0 0 0.5 300 300 cm /Fm1 Do"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
-            b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-            b"<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] /Matrix [2 0 0 2 0 0] /Resources << /Font << /F1 4 0 R"
-            b" >> >> /Length %d >>\nstream\n" % len(form) + form + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(b"q 1 0 0 1 50 100 cm /Fm1 Do Q 0.5 0 0 0.5 300 300 cm /Fm1 Do"),
+        stream(form, b"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Matrix [2 0 0 2 0 0] "
+                     b"/Resources << /Font << /F1 4 0 R >> >> ")]))
 
 
 def test_both_engines_see_the_rulings_and_text_of_form_xobjects(tmp_path):
