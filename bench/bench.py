@@ -53,8 +53,16 @@ def _docx_floor(path: Path) -> object:
 def _pdfminer_floor(path: Path) -> object:
     from pdfminer.high_level import extract_pages
 
-    from gpalint.readers.pdf import LAPARAMS  # the layout analysis gpalint asks of pdfminer
+    from gpalint.readers.pdf.miner import LAPARAMS  # the layout analysis gpalint asks of pdfminer
     return list(extract_pages(str(path), laparams=LAPARAMS))
+
+
+def _pdfium_floor(path: Path) -> object:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(str(path))
+    texts = [page.get_textpage().get_text_range() for page in doc]
+    doc.close()
+    return texts
 
 
 @dataclass(frozen=True)
@@ -62,13 +70,17 @@ class Floor:
     suffix: str
     read: Callable[[Path], object]
     what: str
+    options: tuple[tuple[str, str], ...] = ()  # the engine.Options that make gpalint use this engine
 
 
-# One entry per reader engine. Another PDF engine (pypdfium2) adds its own floor here, under its name.
+# One entry per reader engine, with the floor of the library it uses.
 FLOORS: dict[str, Floor] = {
     "text": Floor(".txt", _text_floor, "read + decode"),
     "docx": Floor(".docx", _docx_floor, "python-docx Document() + every paragraph and table cell's text"),
-    "pdf/pdfminer": Floor(".pdf", _pdfminer_floor, "pdfminer extract_pages with gpalint's LAParams"),
+    "pdf/pdfminer": Floor(".pdf", _pdfminer_floor, "pdfminer extract_pages with gpalint's LAParams",
+                          (("pdf_engine", "pdfminer"),)),
+    "pdf/pdfium": Floor(".pdf", _pdfium_floor, "pypdfium2: open, and the text page and text of every page",
+                        (("pdf_engine", "pdfium"),)),
 }
 
 
@@ -127,7 +139,6 @@ def per_file(repeat: int) -> None:
     t = time.perf_counter()
     engine = Engine(builtin_rules())
     print(f"rules loaded and compiled once: {(time.perf_counter() - t) * 1000:.0f} ms ({len(engine.rules)} rules)")
-    options = Options()
     print("per file, CPU time, median over the files of each file's median:")
     for name, floor in FLOORS.items():
         files = corpus_files(floor.suffix)
@@ -138,11 +149,12 @@ def per_file(repeat: int) -> None:
         except ImportError as exc:
             print(f"  {name}: floor not measured ({exc})")
             continue
+        options = Options(**dict(floor.options))
         ours: list[list[float]] = [[] for _ in files]
         bare: list[list[float]] = [[] for _ in files]
         for _ in range(repeat):
             for i, p in enumerate(files):
-                ours[i] += cpu_times(lambda p=p: engine.check_path(p, options), 1)
+                ours[i] += cpu_times(lambda p=p, o=options: engine.check_path(p, o), 1)
                 bare[i] += cpu_times(lambda p=p, read=floor.read: read(p), 1)
         mine, base = [statistics.median(v) for v in ours], [statistics.median(v) for v in bare]
         ratio = statistics.median(m / b for m, b in zip(mine, base)) if min(base) > 0 else float("nan")

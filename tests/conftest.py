@@ -21,3 +21,14 @@ def _result_cache(tmp_path_factory, monkeypatch):
     """Each test its own result cache (gpalint.cache), so no test is served what another one checked; the
     subprocesses a test starts inherit it."""
     monkeypatch.setenv("GPALINT_CACHE_DIR", str(tmp_path_factory.mktemp("gpalint-cache")))
+
+
+PDF_ENGINES = ("pdfminer", "pdfium")
+
+
+@pytest.fixture(params=PDF_ENGINES)
+def pdf_engine(request, monkeypatch):
+    """Run the test once per PDF engine: what ``auto`` chooses is set to each in turn (both must give the same)."""
+    from gpalint.readers import pdf
+    monkeypatch.setattr(pdf, "auto_engine", lambda: request.param)
+    return request.param

@@ -7,18 +7,19 @@ from ..document import Document
 from ..model import InputError
 from ..oserrors import describe, not_regular
 
-SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
+            ".doc": "doc", ".wps": "doc"}  # .doc/.wps: converted to .docx by LibreOffice (readers/doc.py)
 MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
 # Lines, paragraphs or table cells: a 200-page report has about ten thousand. 50 MB of one-character lines would be
 # 12 million blocks (3.5 GB, 250 s); readers stop at this many.
 MAX_BLOCKS = 100_000
 
 
-def read(path: str | Path) -> Document:
+def read(path: str | Path, pdf_engine: str = "auto") -> Document:
     p = Path(path)
     kind = SUFFIXES.get(p.suffix.lower())
     if kind is None:
-        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .pdf .html 文件")
+        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .doc .wps .pdf .html 文件")
     try:
         st = p.stat()
     except OSError as exc:
@@ -35,6 +36,8 @@ def read(path: str | Path) -> Document:
     reader = import_module(f".{kind}", __package__)  # imported on demand: a run over text files needs no PDF code
     from ..furniture import mark
     try:
-        return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
+        if kind == "text":
+            return reader.read(p)  # text.parse marks its own
+        return mark(reader.read(p, pdf_engine) if kind == "pdf" else reader.read(p))
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
         raise InputError(f"无法读取文件：{describe(exc)}") from None
