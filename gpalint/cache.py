@@ -164,7 +164,8 @@ class Cache:
         from .runner import EXCERPT_FORMATS
         options = (args.select, args.ignore, args.extend_select, args.template, args.year,
                    args.format == "html", args.format in EXCERPT_FORMATS, str(args.config or ""),
-                   bool(getattr(args, "pairing", False)))  # digests for the pairing (gpalint/years.py)
+                   bool(getattr(args, "pairing", False)),  # digests for the pairing (gpalint/years.py)
+                   getattr(args, "pdf_engine", None))
         return cls(folder, options)
 
     def key(self, path: Path, settings, sources) -> str | None:

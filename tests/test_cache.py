@@ -108,8 +108,10 @@ def test_options_that_change_findings_are_part_of_the_key(tmp_path, cache_dir, m
     run(capsys, "--select", "T", report)
     run(capsys, "--year", "2023", report)
     assert len(checked) == 3
+    run(capsys, "--pdf-engine", "pdfminer", report)
+    assert len(checked) == 4
     _, out, _ = run(capsys, "--severity", "error", report)  # a filter of the findings: served by the cache
-    assert len(checked) == 3 and "警告" not in out.split("共发现")[0]
+    assert len(checked) == 4 and "警告" not in out.split("共发现")[0]
 
 
 def _fresh_process(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess:
