@@ -2,10 +2,10 @@
 ``.ruff_cache``) so that a re-check of unchanged reports reads results instead of checking again.
 
 An entry is found by a key, the SHA-256 of everything the result depends on: the file's bytes and the path it was
-named by (findings carry it), gpalint's version and code, the rule set (the content of every built-in and extra
-rule and template file), the configuration that applies to the file and the command-line options that change
-findings. Only results that follow from those alone are kept: a file that timed out, ran out of memory or could
-not be read is checked again next time.
+named by (findings carry it), gpalint's version and code, the versions of the libraries that read files, the rule
+set (the content of every built-in and extra rule and template file), the configuration that applies to the file
+and the command-line options that change findings. Only results that follow from those alone are kept: a file
+that timed out, ran out of memory or could not be read is checked again next time.
 
 An entry is data, never code: JSON of the FileResult's dataclass fields (generic, so a field added to the model
 later is kept too), decoded only into the classes of gpalint.model. Entries are written to a temporary file and
@@ -124,6 +124,29 @@ def _code_stamp(h) -> None:
                 h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
 
 
+# The libraries whose reading of a file is part of its result: a new pdfminer or PDFium may read a PDF otherwise.
+_READER_DISTS = frozenset({"python_docx", "pdfminer_six", "pypdfium2", "lxml", "markdown_it_py", "pillow",
+                           "rapidocr", "rapidocr_onnxruntime", "onnxruntime"})
+
+
+def _readers_stamp(h) -> None:
+    """The installed versions of the reading libraries, from their ``*.dist-info`` folder names (listing the
+    folders of sys.path costs well under a millisecond; importlib.metadata would cost tens)."""
+    import sys
+    seen: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project = name[:-len(".dist-info")].rsplit("-", 1)[0].lower().replace("-", "_").replace(".", "_")
+                if project in _READER_DISTS:
+                    seen.append(name)
+    h.update(("\0".join(sorted(seen)) + "\0").encode())
+
+
 def file_digest(path: Path) -> str | None:
     """SHA-256 of a regular file's bytes; None when it is not one, too large, or cannot be read (the reader
     says why when it is checked)."""
@@ -151,6 +174,7 @@ class Cache:
         self._contexts: dict[tuple, bytes] = {}
         h = hashlib.sha256(f"gpalint {__version__} {FORMAT}\0{options!r}\0".encode())
         _code_stamp(h)
+        _readers_stamp(h)
         self._base = h.digest()
 
     @classmethod

@@ -168,6 +168,19 @@ def test_a_new_version_is_a_miss(tmp_path, cache_dir, monkeypatch, capsys):
     assert len(checked) == 2 and (cache_dir / "99.0").is_dir()
 
 
+def test_a_new_version_of_a_reading_library_is_a_miss(tmp_path, cache_dir, monkeypatch, capsys):
+    [report] = copies(tmp_path, [FAULTY])
+    checked = counting(monkeypatch)
+    run(capsys, report)
+    run(capsys, report)
+    assert len(checked) == 1
+    site = tmp_path / "site"
+    (site / "pdfminer_six-29990101.dist-info").mkdir(parents=True)  # as pip leaves an upgraded pdfminer.six
+    monkeypatch.syspath_prepend(str(site))
+    run(capsys, report)
+    assert len(checked) == 2
+
+
 def test_no_cache_flag_and_configuration_key(tmp_path, cache_dir, monkeypatch, capsys):
     [report] = copies(tmp_path, [FAULTY])
     checked = counting(monkeypatch)
