@@ -122,7 +122,8 @@ def test_pdf_stream_inflating_past_64_mb_is_refused(tmp_path):
 
 def test_pdf_streams_inflating_past_the_file_budget_together_are_refused(tmp_path, monkeypatch):
     from gpalint.readers import pdf as reader
-    monkeypatch.setattr(reader, "MAX_INFLATED", 12 << 20)  # 256 MB in use: the same sum, smaller
+    from gpalint.readers.pdf import miner
+    monkeypatch.setattr(miner, "MAX_INFLATED", 12 << 20)  # 256 MB in use: the same sum, smaller
     p = tmp_path / "many.pdf"
     p.write_bytes(pdf(*[deflate(b"", 5)] * 3))
     with pytest.raises(reader.InputError) as exc:
@@ -141,7 +142,8 @@ def test_pdf_page_with_too_many_characters_is_refused(tmp_path):
 
 def test_pdf_of_more_pages_than_any_report_is_refused(monkeypatch):
     from gpalint.readers import pdf as reader
-    monkeypatch.setattr(reader, "MAX_PAGES", 1)  # 2000 in use
+    from gpalint.readers.pdf import layout
+    monkeypatch.setattr(layout, "MAX_PAGES", 1)  # 2000 in use
     with pytest.raises(reader.InputError) as exc:
         reader.read(ROOT / "examples" / "faulty-report.pdf")
     assert str(exc.value) == "PDF 超过 1 页，不像是一份年度报告，无法检查"

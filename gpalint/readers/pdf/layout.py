@@ -1,25 +1,27 @@
-"""PDF reports: text lines with page and line number; tables rebuilt from the ruling lines of their borders.
+"""The engine-neutral page model of a PDF, and everything after it: pages → Document blocks and cells.
 
-pdfminer.six lays out each page once (``extract_pages``; hierarchical box ordering is switched off because we order
-lines ourselves by position). From every text line we rebuild the text from its characters:
+An engine (``miner``: pdfminer.six; ``pdfium``: PDFium; an OCR engine for pages without a text layer) turns each
+page into a ``Page``: its text as ``Piece``s (a run of characters of one printed line within one table cell, with
+its box in PDF points, y up) and the ruled tables found from its drawn shapes (``Page.rule``). From there on nothing
+depends on the engine:
 
-  * the spaces pdfminer *infers* from gaps (``LTAnno``) are kept only between two non-CJK characters — the gaps
-    around CJK characters come from justification or from Word/LibreOffice's CJK–Latin autospacing, not from the
-    text (so "2024年" stays "2024年"); space characters really present in the PDF are kept;
+  * the spaces an engine *infers* from gaps are kept only between two non-CJK characters — the gaps around CJK
+    characters come from justification or from Word/LibreOffice's CJK–Latin autospacing, not from the text (so
+    "2024年" stays "2024年"); space characters really present in the PDF are kept (``line_pieces``);
   * unmapped glyphs ``(cid:NN)`` become U+FFFD and are listed in ``Document.notes``; nothing is guessed;
   * full-width characters stay as they are.
 
 Locations: ``Block.page`` is the 1-based page, ``Block.line`` the 1-based line on that page counted top to bottom
 over all text on the page (running headers included, so it matches what a reader counts), ``Block.column`` 1.
 
-Tables. Horizontal and vertical rulings (``LTLine``, thin ``LTRect``/``LTCurve``, the edges of cell rectangles)
-that touch each other form a table grid. Every text line inside the grid is assigned to the cell bounded by the
-nearest rulings around it; lines in one cell are joined (a label wrapped over two or five lines stays one cell).
-Cells are emitted row-major (top boundary, then left boundary) as ``Cell(table, row, col)`` blocks, so a
-vertically merged label comes right before the first row it spans — the order a text extraction gives. A table
-that continues at the top of the next page keeps its number and row count; its repeated header rows are dropped.
-Outside ruled tables every printed line stays a line, its pieces two spaces apart; table recovery reads a
-borderless table from such lines as from a text file.
+Tables. Horizontal and vertical rulings (lines, thin rectangles and curves, the edges of cell rectangles) that
+touch each other form a table grid. Every text line inside the grid is assigned to the cell bounded by the nearest
+rulings around it; lines in one cell are joined (a label wrapped over two or five lines stays one cell). Cells are
+emitted row-major (top boundary, then left boundary) as ``Cell(table, row, col)`` blocks, so a vertically merged
+label comes right before the first row it spans — the order a text extraction gives. A table that continues at the
+top of the next page keeps its number and row count; its repeated header rows are dropped. Outside ruled tables
+every printed line stays a line, its pieces two spaces apart; table recovery reads a borderless table from such
+lines as from a text file.
 
 Page numbers ("3", "— 3 —", "第 3 页", "3/12") and running headers/footers repeated on most pages, in the top or
 bottom margin band, are dropped.
@@ -27,37 +29,23 @@ bottom margin band, are dropped.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 import unicodedata
-import zlib
-from collections.abc import Iterator
-from io import BytesIO
-from pathlib import Path
+from collections.abc import Iterable
+from typing import NamedTuple
 
-import pdfminer.pdftypes
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTCurve, LTFigure, LTLine, LTPage, LTRect, LTTextBox, LTTextLine
-from pdfminer.lzw import LZWDecoder
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
+from ...cjk import is_cjk
+from ...document import Block, Cell, Document
+from ...model import InputError, Location
 
-from ..cjk import is_cjk
-from ..document import Block, Cell, Document
-from ..model import InputError, Location
-
-# char_margin 2.0 keeps the numbers of adjacent table columns apart; line_overlap 0.5 keeps the baseline of a
-# CJK line together with its Latin digits; boxes_flow None skips pdfminer's (slow) reading-order analysis.
-LAPARAMS = LAParams(line_overlap=0.5, char_margin=2.0, line_margin=0.5, word_margin=0.1, boxes_flow=None,
-                    all_texts=True)
-
-# Budgets. pdfminer inflates every stream whole and lays a page out from all its objects at once, with no limit of
-# its own: a 1 MB file whose content stream inflates to 1 GiB took 2.1 GB. A real report's page has a few thousand
-# characters and ruling lines; its streams (content, fonts, object streams) inflate to a few MB.
-MAX_STREAM = 64 * 1024 * 1024  # bytes one stream may inflate to
-MAX_INFLATED = 256 * 1024 * 1024  # bytes all streams of one file may inflate to
+# Budgets every engine keeps: a real report's page has a few thousand characters and ruling lines.
 MAX_PAGE_OBJECTS = 50_000  # characters and drawn paths on one page
 MAX_PAGES = 2000  # a long annual report has two hundred
+
+
+class TooLarge(InputError):
+    """A budget was exceeded on a page; the message says which, the reader names the page."""
+
 
 TOL = 2.0  # points: how far apart ruling ends may be and still meet
 MARGIN = 0.10  # top/bottom share of the page where headers, footers and page numbers live
@@ -65,23 +53,23 @@ _PAGE_NO = re.compile(
     r"^[\s\-—–－_~·•]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?|"
     r"(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?|[ivxlc]{1,6})[\s\-—–－_~·•]*$", re.I)
 _HEAD_FONT = ("bold", "black", "heavy", "hei", "kai", "sans", "gothic", "黑", "楷")
-_CID = re.compile(r"\(cid:(\d+)\)")
 # Some producers (Chromium/Skia, among others) map CJK glyphs to the Kangxi radicals (U+2F00…) and CJK radical
 # supplement forms that look the same: 「⼀、总体情况」 is 「一、总体情况」. NFKC gives the ideograph for the Kangxi
 # radicals; the simplified-form supplements NFKC leaves alone are listed.
 _RADICALS = {**{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)},
              "⺠": "民", "⻓": "长", "⻅": "见", "⻚": "页", "⻔": "门", "⻋": "车", "⻉": "贝", "⻛": "风", "⻜": "飞",
              "⻢": "马", "⻥": "鱼", "⻰": "龙", "⻆": "角", "⺟": "母"}
-_IDEOGRAPHS = str.maketrans(_RADICALS)
+IDEOGRAPHS = str.maketrans(_RADICALS)
 
 
-class _Piece:
+class Piece:
     """A run of characters of one text line that lies within one table cell (usually the whole line)."""
 
-    __slots__ = ("band", "cids", "cjk", "cjk_head", "other", "other_head", "text", "x0", "x1", "y0", "y1")
+    __slots__ = ("band", "cids", "cjk", "cjk_head", "confidence", "other", "other_head", "text", "x0", "x1", "y0", "y1")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.text = ""
+        self.confidence: float | None = None  # an OCR engine's confidence in the text (0–1); None: a text layer
         self.x0 = self.y0 = float("inf")
         self.x1 = self.y1 = float("-inf")
         self.cids: list[tuple[int, str]] = []
@@ -107,17 +95,17 @@ class _Piece:
         return self.other > 0 and self.other_head == self.other
 
 
-class _Seg:
+class Seg:
     __slots__ = ("a", "b", "pos")  # horizontal: y, x0, x1 ; vertical: x, y0, y1
 
     def __init__(self, pos: float, a: float, b: float):
         self.pos, self.a, self.b = pos, a, b
 
 
-class _Grid:
+class Grid:
     """One ruled table on one page."""
 
-    def __init__(self, hs: list[_Seg], vs: list[_Seg]):
+    def __init__(self, hs: list[Seg], vs: list[Seg]):
         self.hs, self.vs = hs, vs
         self.x0 = min(min(s.a for s in hs), min(s.pos for s in vs))
         self.x1 = max(max(s.b for s in hs), max(s.pos for s in vs))
@@ -126,10 +114,10 @@ class _Grid:
         self.rows = _distinct(sorted((s.pos for s in hs), reverse=True))  # top first
         self.cols = _distinct(sorted(s.pos for s in vs))
 
-    def contains(self, p: _Piece) -> bool:
+    def contains(self, p: Piece) -> bool:
         return self.x0 - TOL <= p.xc <= self.x1 + TOL and self.y0 - TOL <= p.yc <= self.y1 + TOL
 
-    def cell_of(self, p: _Piece) -> tuple[float, float, float, float]:
+    def cell_of(self, p: Piece) -> tuple[float, float, float, float]:
         """(top, left, bottom, right) of the cell around piece ``p``."""
         xc, yc = p.xc, p.yc
         left, right, top, bottom = self.x0, self.x1, self.y1, self.y0
@@ -172,26 +160,27 @@ def _nearest(values: list[float], v: float) -> int:
 
 
 # ---------------------------------------------------------------- rulings → grids
-def _rulings(objs) -> tuple[list[_Seg], list[_Seg]]:
-    hs: list[_Seg] = []
-    vs: list[_Seg] = []
-    for o in objs:
-        x0, y0, x1, y1 = o.x0, o.y0, o.x1, o.y1
+def rulings(boxes: Iterable[tuple[float, float, float, float, bool]]) -> tuple[list[Seg], list[Seg]]:
+    """Drawn lines, rectangles and curves, as (x0, y0, x1, y1, is a rectangle) → merged horizontal and vertical
+    rulings: a thin shape is a ruling, a rectangle is the four edges of a cell."""
+    hs: list[Seg] = []
+    vs: list[Seg] = []
+    for x0, y0, x1, y1, rect in boxes:
         w, h = x1 - x0, y1 - y0
         if h <= 2.5 and w > 2:
-            hs.append(_Seg((y0 + y1) / 2, x0, x1))
+            hs.append(Seg((y0 + y1) / 2, x0, x1))
         elif w <= 2.5 and h > 2:
-            vs.append(_Seg((x0 + x1) / 2, y0, y1))
-        elif isinstance(o, LTRect) and w > 4 and h > 4:  # a cell drawn as a rectangle: its four edges
-            hs += [_Seg(y0, x0, x1), _Seg(y1, x0, x1)]
-            vs += [_Seg(x0, y0, y1), _Seg(x1, y0, y1)]
+            vs.append(Seg((x0 + x1) / 2, y0, y1))
+        elif rect and w > 4 and h > 4:  # a cell drawn as a rectangle: its four edges
+            hs += [Seg(y0, x0, x1), Seg(y1, x0, x1)]
+            vs += [Seg(x0, y0, y1), Seg(x1, y0, y1)]
     return _merge(hs), _merge(vs)
 
 
-def _merge(segs: list[_Seg]) -> list[_Seg]:
+def _merge(segs: list[Seg]) -> list[Seg]:
     """Join collinear segments that touch (Word draws each cell border separately)."""
     segs.sort(key=lambda s: (round(s.pos), s.a))
-    out: list[_Seg] = []
+    out: list[Seg] = []
     for s in segs:
         if out:
             last = out[-1]
@@ -199,11 +188,11 @@ def _merge(segs: list[_Seg]) -> list[_Seg]:
                 if s.b > last.b:
                     last.b = s.b
                 continue
-        out.append(_Seg(s.pos, s.a, s.b))
+        out.append(Seg(s.pos, s.a, s.b))
     return out
 
 
-def _grids(hs: list[_Seg], vs: list[_Seg]) -> list[_Grid]:
+def grids(hs: list[Seg], vs: list[Seg]) -> list[Grid]:
     if len(hs) < 2 or len(vs) < 2:
         return []
     parent = list(range(len(hs) + len(vs)))
@@ -226,7 +215,7 @@ def _grids(hs: list[_Seg], vs: list[_Seg]) -> list[_Grid]:
                 ri, rj = find(i), find(len(hs) + j)
                 if ri != rj:
                     parent[ri] = rj
-    groups: dict[int, tuple[list[_Seg], list[_Seg]]] = {}
+    groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
@@ -234,14 +223,14 @@ def _grids(hs: list[_Seg], vs: list[_Seg]) -> list[_Grid]:
     out = []
     for ghs, gvs in groups.values():
         if len(ghs) >= 2 and len(gvs) >= 2:
-            g = _Grid(ghs, gvs)
+            g = Grid(ghs, gvs)
             if len(g.rows) >= 3 or len(g.cols) >= 3:  # at least two cells; a lone frame is not a table
                 out.append(g)
     return out
 
 
 # ---------------------------------------------------------------- characters → pieces
-def _font_headish(name: str, cache: dict) -> bool:
+def font_headish(name: str, cache: dict) -> bool:
     got = cache.get(name)
     if got is None:
         base = name.split("+", 1)[-1]
@@ -254,24 +243,40 @@ def _font_headish(name: str, cache: dict) -> bool:
     return got
 
 
-def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
-    """Rebuild the text of a pdfminer text line; split it where a vertical ruling crosses it."""
-    yc = (line.y0 + line.y1) / 2
-    cuts = sorted(v.pos for v in vrules if line.x0 < v.pos < line.x1 and v.a - TOL <= yc <= v.b + TOL)
-    pieces: list[_Piece] = []
-    cur = _Piece()
+class Glyph(NamedTuple):
+    """One character of a text line as an engine gives it (``None`` in a line's glyphs: a space the engine
+    inferred from a gap)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float  # the font size
+    font: str  # the font's name (bold, 黑体 … make a heading-like piece)
+
+
+def line_pieces(box: tuple[float, float, float, float], glyphs: Iterable[Glyph | None], vrules: list[Seg],
+                fonts: dict) -> list[Piece]:
+    """Rebuild the text of one text line (its box x0, y0, x1, y1) from its glyphs; split it where a vertical
+    ruling crosses it and at a gap wider than a character."""
+    lx0, ly0, lx1, ly1 = box
+    yc = (ly0 + ly1) / 2
+    cuts = sorted(v.pos for v in vrules if lx0 < v.pos < lx1 and v.a - TOL <= yc <= v.b + TOL)
+    pieces: list[Piece] = []
+    cur = Piece()
     chars: list[str] = []
     length = 0
     pending_space = False
     cut_i = 0
     prev_x1 = None
-    for item in line:
-        if isinstance(item, LTChar):
-            t = item.get_text().translate(_IDEOGRAPHS)
+    for item in glyphs:
+        if item is not None:
+            t = item.text.translate(IDEOGRAPHS)
             if not t:
                 continue
             # a gap wider than a character is a column break even without a ruling (tab-aligned tables)
-            gap = prev_x1 is not None and item.x0 - prev_x1 > 1.2 * max(item.size, item.height, 1.0)
+            gap = prev_x1 is not None and item.x0 - prev_x1 > 1.2 * max(item.size, item.y1 - item.y0, 1.0)
             prev_x1 = item.x1
             crossed = cuts and cut_i < len(cuts) and (item.x0 + item.x1) / 2 > cuts[cut_i]
             if crossed or gap:
@@ -280,7 +285,7 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
                 if chars:
                     cur.text = "".join(chars)
                     pieces.append(cur)
-                cur, chars, length, pending_space = _Piece(), [], 0, False
+                cur, chars, length, pending_space = Piece(), [], 0, False
             cid = None
             if t.startswith("(cid:"):
                 cid, t = t, "\ufffd"
@@ -303,14 +308,14 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
             if item.y1 > cur.y1:
                 cur.y1 = item.y1
             if not t.isspace():
-                head = _font_headish(item.fontname, fonts)
+                head = font_headish(item.font, fonts)
                 if is_cjk(t[0]):
                     cur.cjk += 1
                     cur.cjk_head += head
                 else:
                     cur.other += 1
                     cur.other_head += head
-        elif isinstance(item, LTAnno) and item.get_text() == " ":
+        else:
             pending_space = True
     if chars:
         cur.text = "".join(chars)
@@ -329,54 +334,52 @@ def _line_pieces(line, vrules: list[_Seg], fonts: dict) -> list[_Piece]:
     return out
 
 
-def _collect(objs, lines: list, rules: list) -> None:
-    for o in objs:
-        if isinstance(o, LTTextBox):
-            lines.extend(o)
-        elif isinstance(o, LTTextLine):
-            lines.append(o)
-        elif isinstance(o, (LTLine, LTRect, LTCurve)):
-            rules.append(o)
-        elif isinstance(o, LTFigure):
-            _collect(o, lines, rules)
 
 
 # ---------------------------------------------------------------- page model
-class _Page:
-    def __init__(self, number: int, height: float, width: float):
-        self.number, self.height, self.width = number, height, width
-        self.pieces: list[_Piece] = []
-        self.grids: list[_Grid] = []
+class Page:
+    """One page as an engine read it: its size in points, its text pieces, its rulings and the tables they form.
+    An engine calls ``rule`` with the page's drawn shapes, adds ``pieces`` (cut at ``vrules``), then ``number_lines``."""
 
+    def __init__(self, number: int, width: float, height: float):
+        self.number, self.width, self.height = number, width, height
+        self.pieces: list[Piece] = []
+        self.hs: list[Seg] = []  # horizontal rulings
+        self.vs: list[Seg] = []  # vertical rulings
+        self.grids: list[Grid] = []
+        self.note: str | None = None  # what the reader says about the page as a whole (it has no text layer …)
 
-def _layout_page(ltpage, number: int, fonts: dict) -> _Page:
-    page = _Page(number, ltpage.height, ltpage.width)
-    lines: list = []
-    rules: list = []
-    _collect(ltpage, lines, rules)
-    hs, vs = _rulings(rules)
-    page.grids = _grids(hs, vs)
-    vrules = [v for g in page.grids for v in g.vs]
-    for line in lines:
-        page.pieces.extend(_line_pieces(line, vrules, fonts))
-    # line numbers: bands of text top to bottom over the whole page
-    order = sorted(page.pieces, key=lambda p: (-p.yc, p.x0))
-    band, band_yc = 0, None
-    for p in order:
-        if band_yc is None or band_yc - p.yc > max(2.0, 0.4 * p.height):
-            band += 1
-            band_yc = p.yc
-        p.band = band
-    return page
+    def rule(self, boxes: Iterable[tuple[float, float, float, float, bool]]) -> None:
+        self.hs, self.vs = rulings(boxes)
+        self.grids = grids(self.hs, self.vs)
+
+    @property
+    def vrules(self) -> list[Seg]:
+        """The vertical rulings of the page's tables: text lines are split where they cross one."""
+        return [v for g in self.grids for v in g.vs]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(p.text) for p in self.pieces)
+
+    def number_lines(self) -> None:
+        """Line numbers: bands of text top to bottom over the whole page."""
+        order = sorted(self.pieces, key=lambda p: (-p.yc, p.x0))
+        band, band_yc = 0, None
+        for p in order:
+            if band_yc is None or band_yc - p.yc > max(2.0, 0.4 * p.height):
+                band += 1
+                band_yc = p.yc
+            p.band = band
 
 
 def _norm_running(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _drop_margins(pages: list[_Page]) -> None:
+def drop_margins(pages: list[Page]) -> None:
     """Remove page numbers and running headers/footers from the margin bands."""
-    def in_margin(page: _Page, p: _Piece) -> bool:
+    def in_margin(page: Page, p: Piece) -> bool:
         return p.y0 >= page.height * (1 - MARGIN) or p.y1 <= page.height * MARGIN
 
     seen: dict[str, set[int]] = {}
@@ -402,7 +405,7 @@ def _join(parts: list[str]) -> str:
     return out
 
 
-class _Builder:
+class Builder:
     def __init__(self, path: str):
         self.doc = Document(path=path, format="pdf")
         self.table_no = 0
@@ -411,7 +414,7 @@ class _Builder:
         self.cid_total = 0
         self.geometry: dict[int, tuple[float, float, float]] = {}  # body line block index → (x0, x1, line height)
 
-    def note_cids(self, p: _Piece, line: int, page: int, offset: int = 0) -> None:
+    def note_cids(self, p: Piece, line: int, page: int, offset: int = 0) -> None:
         if not p.cids:
             return
         self.cid_total += len(p.cids)
@@ -423,10 +426,10 @@ class _Builder:
         self.doc.notes.append((f"无法识别的字形 {names}：PDF 未给出这些字形对应的文字，已用 U+FFFD（\ufffd）代替",
                                Location(line, col, line, col + 1, page)))
 
-    def page(self, page: _Page) -> None:
-        items: list[tuple[float, int, _Grid | None, list[_Piece]]] = []  # (top y, tables first, grid or None, pieces)
-        in_grid: dict[int, list[_Piece]] = {i: [] for i in range(len(page.grids))}
-        free: list[_Piece] = []
+    def page(self, page: Page) -> None:
+        items: list[tuple[float, int, Grid | None, list[Piece]]] = []  # (top y, tables first, grid or None, pieces)
+        in_grid: dict[int, list[Piece]] = {i: [] for i in range(len(page.grids))}
+        free: list[Piece] = []
         for p in page.pieces:
             for i, g in enumerate(page.grids):
                 if g.contains(p):
@@ -447,7 +450,7 @@ class _Builder:
                 self.cont = None
                 self.line(pieces, page)
 
-    def line(self, pieces: list[_Piece], page: _Page) -> None:
+    def line(self, pieces: list[Piece], page: Page) -> None:
         pieces.sort(key=lambda p: p.x0)
         text = "  ".join(p.text for p in pieces)
         line = pieces[0].band
@@ -464,7 +467,7 @@ class _Builder:
         if len(pieces) == 1:  # a line of prose (a line of several pieces is a table row: never joined)
             self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
 
-    def table(self, rows: list[list[_ColCell]], page: _Page, first: bool, grid_cols: list[float]) -> None:
+    def table(self, rows: list[list[_ColCell]], page: Page, first: bool, grid_cols: list[float]) -> None:
         """Emit rows (lists of cells, each a list of pieces) as cell blocks; continue a table from the last page."""
         texts = [[_cell_text(c) for c in row] for row in rows]
         cont = self.cont
@@ -544,14 +547,14 @@ def _split_row(prev: dict[int, Block], texts: list[str], cols: list[int]) -> boo
     return now_numbers != prev_numbers
 
 
-def _cell_text(cell: list[_Piece]) -> str:
+def _cell_text(cell: list[Piece]) -> str:
     # pieces top to bottom, then left to right within a visual line
     cell.sort(key=lambda p: (-round(p.yc / 3), p.x0))
     return _join([p.text for p in cell])
 
 
-def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[_ColCell]]:
-    cells: dict[tuple[int, int], list[_Piece]] = {}
+def _grid_rows(g: Grid, pieces: list[Piece]) -> list[list[_ColCell]]:
+    cells: dict[tuple[int, int], list[Piece]] = {}
     lefts: dict[tuple[int, int], float] = {}
     for p in pieces:
         top, left, _, _ = g.cell_of(p)
@@ -570,7 +573,7 @@ def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[_ColCell]]:
                 if key not in cells:
                     cells[key] = []
                     lefts[key] = g.cols[j]
-    rows: dict[int, list[tuple[int, list[_Piece]]]] = {}
+    rows: dict[int, list[tuple[int, list[Piece]]]] = {}
     for (r, c), ps in cells.items():
         rows.setdefault(r, []).append((c, ps))
     out = []
@@ -580,21 +583,21 @@ def _grid_rows(g: _Grid, pieces: list[_Piece]) -> list[list[_ColCell]]:
     return out
 
 
-class _ColCell(list[_Piece]):
+class _ColCell(list[Piece]):
     """A cell's pieces, its column number and the x of its left border."""
 
-    def __init__(self, pieces: list[_Piece], col: int, left: float):
+    def __init__(self, pieces: list[Piece], col: int, left: float):
         super().__init__(pieces)
         self.col = col
         self.left = left
 
 
-def _free_lines(free: list[_Piece]) -> list[tuple[float, list[_Piece]]]:
+def _free_lines(free: list[Piece]) -> list[tuple[float, list[Piece]]]:
     """Pieces outside ruled tables → (top, pieces), one per printed line."""
     if not free:
         return []
     free.sort(key=lambda p: (-p.yc, p.x0))
-    bands: list[list[_Piece]] = []
+    bands: list[list[Piece]] = []
     band_yc = None
     for p in free:
         if band_yc is None or band_yc - p.yc > max(2.0, 0.4 * p.height):
@@ -611,194 +614,40 @@ def _free_lines(free: list[_Piece]) -> list[tuple[float, list[_Piece]]]:
     return [(b[0].y1, b) for b in bands]
 
 
-def _clear_uninformative_bold(doc: Document) -> None:
+def clear_uninformative_bold(doc: Document) -> None:
     body = [b for b in doc.blocks if b.cell is None]
     if len(body) >= 8 and sum(b.bold for b in body) > 0.6 * len(body):
         for b in body:
             b.bold = False
 
 
-# ---------------------------------------------------------------- budgets
-class _TooLarge(InputError):
-    """A budget above was exceeded; the message says which, _read names the page."""
 
 
-class _Inflater:
-    """Stands in for the zlib module inside pdfminer.pdftypes (its only use of zlib is inflating streams, whole):
-    the same calls, within MAX_STREAM per stream and the file's remaining MAX_INFLATED."""
-
-    error = zlib.error
-
-    def __init__(self) -> None:
-        self.left = MAX_INFLATED
-
-    def spend(self, stream_total: int, more: int) -> None:
-        """Count ``more`` inflated bytes, making ``stream_total`` so far for the stream they belong to."""
-        if stream_total > MAX_STREAM:
-            raise _TooLarge(f"有一个数据流解压后超过 {MAX_STREAM >> 20} MB（可能是压缩炸弹），不像是正常的报告")
-        self.left -= more
-        if self.left < 0:
-            raise _TooLarge(f"的数据流解压后共超过 {MAX_INFLATED >> 20} MB（可能是压缩炸弹），不像是正常的报告")
-
-    def decompress(self, data: bytes) -> bytes:
-        d = zlib.decompressobj()
-        out = d.decompress(data, MAX_STREAM + 1)
-        self.spend(len(out), len(out))
-        if not d.eof:  # as zlib.decompress does, so pdfminer tries its repair for a stream cut short
-            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
-        return out
-
-    def decompressobj(self, *args, **kwargs) -> _BoundedDecompressor:
-        return _BoundedDecompressor(self, zlib.decompressobj(*args, **kwargs))
-
-    def lzwdecode(self, data: bytes) -> bytes:
-        out = bytearray()
-        for chunk in LZWDecoder(BytesIO(data)).run():
-            out += chunk
-            self.spend(len(out), len(chunk))
-        return bytes(out)
-
-
-class _BoundedDecompressor:
-    """A zlib decompress object whose output counts against the _Inflater's budgets."""
-
-    def __init__(self, inflater: _Inflater, d):
-        self.inflater, self.d, self.total = inflater, d, 0
-
-    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        out = self.d.decompress(data, min(max_length or MAX_STREAM + 1, MAX_STREAM + 1))
-        self.total += len(out)
-        self.inflater.spend(self.total, len(out))
-        return out
-
-    def __getattr__(self, name: str):
-        return getattr(self.d, name)
-
-
-class _Aggregator(PDFPageAggregator):
-    """pdfminer's page aggregator, refusing a page with more than MAX_PAGE_OBJECTS characters and paths."""
-
-    objects = 0
-
-    def begin_page(self, page, ctm) -> None:
-        self.objects = 0
-        super().begin_page(page, ctm)
-
-    def count(self) -> None:
-        self.objects += 1
-        if self.objects > MAX_PAGE_OBJECTS:
-            raise _TooLarge(f"的文字和图形超过 {MAX_PAGE_OBJECTS} 个，不像是正常的报告页面")
-
-    def render_char(self, *args, **kwargs) -> float:
-        self.count()
-        return super().render_char(*args, **kwargs)
-
-    def paint_path(self, *args, **kwargs) -> None:
-        self.count()
-        super().paint_path(*args, **kwargs)
-
-
-def _pages(path: Path) -> Iterator[LTPage]:
-    """pdfminer's extract_pages, within the budgets above (pdfminer's own inflating is put back afterwards)."""
-    inflater = _Inflater()
-    saved = pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode
-    pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode = inflater, inflater.lzwdecode  # type: ignore[assignment]
-    try:
-        with path.open("rb") as fh:
-            resources = PDFResourceManager(caching=True)
-            device = _Aggregator(resources, laparams=LAPARAMS)
-            interpreter = PDFPageInterpreter(resources, device)
-            for number, page in enumerate(PDFPage.get_pages(fh, caching=True), 1):
-                if number > MAX_PAGES:
-                    raise InputError(f"PDF 超过 {MAX_PAGES} 页，不像是一份年度报告，无法检查")
-                interpreter.process_page(page)
-                yield device.get_result()
-    finally:
-        pdfminer.pdftypes.zlib, pdfminer.pdftypes.lzwdecode = saved
-
-
-# ---------------------------------------------------------------- entry point
-def read(path: Path) -> Document:
-    logger = logging.getLogger("pdfminer")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        return _read(path)
-    except InputError:
-        raise
-    except RecursionError:
-        raise InputError("PDF 文件结构嵌套过深，无法读取：文件可能已损坏") from None
-    except MemoryError:
-        raise InputError("PDF 文件过大，内存不足，无法读取") from None
-    except Exception as exc:  # pdfminer raises many kinds; the user gets one Chinese line
-        raise InputError(_pdf_error(exc)) from None
-    finally:
-        logger.setLevel(level)
-
-
-def _pdf_error(exc: Exception) -> str:
-    name = type(exc).__name__
-    if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning") or "crypt" in name.lower():
-        return "该 PDF 已加密（需要打开密码或使用了不支持的加密方式），无法读取：请提供未加密的文件"
-    if name == "PDFTextExtractionNotAllowed":
-        return "该 PDF 设置了禁止提取文字的权限，无法检查：请提供未加限制的文件"
-    return f"PDF 文件已损坏或格式不受支持，无法读取（{name}）：请重新导出 PDF 后再检查"
-
-
-def _read(path: Path) -> Document:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
-    if b"%PDF" not in head:
-        if head.startswith(b"PK"):
-            raise InputError("这是 Word 文档（.docx）或其他 zip 文件，扩展名却是 .pdf：请改正扩展名后再检查")
-        raise InputError("不是有效的 PDF 文件：文件开头没有 %PDF 标记")
-    fonts: dict[str, bool] = {}
-    pages: list[_Page] = []
-    doc_note: tuple[str, Location] | None = None
-    try:
-        for number, ltpage in enumerate(_pages(path), 1):
-            pages.append(_layout_page(ltpage, number, fonts))
-    except _TooLarge as exc:
-        raise InputError(f"PDF 第 {len(pages) + 1} 页{exc}，无法检查") from None
-    except (InputError, MemoryError, RecursionError):
-        raise
-    except Exception as exc:
-        if not pages or _is_crypt(exc):
-            raise
-        # a broken page late in the file: keep what was read, say so
-        pages_read = len(pages)
-        doc_note = (f"PDF 第 {pages_read + 1} 页起已损坏，无法读取，只检查了前 {pages_read} 页", Location(1, page=pages_read))
-    if not pages:
-        raise InputError("PDF 文件中没有页面，无法检查")
-    chars = [sum(len(p.text) for p in pg.pieces) for pg in pages]
-    if max(chars) <= 10:
-        raise InputError("该 PDF 是扫描件，没有文字层，无法检查：请提供 Word 文档或可复制文字的 PDF")
-    _drop_margins(pages)
-    builder = _Builder(str(path))
+def build(path: str, pages: list[Page], notes: list[tuple[str, Location]]) -> Document:
+    """The Document of ``pages`` (at least one, some with text). Each page's ``note`` comes before the notes on its
+    text; ``notes`` (on the file as a whole) follow those of the pages."""
+    total = sum(pg.chars for pg in pages)
+    drop_margins(pages)
+    builder = Builder(path)
     doc = builder.doc
-    for pg, n in zip(pages, chars):
-        if n == 0:
-            doc.notes.append((f"第 {pg.number} 页没有文字层（可能是扫描图片），该页未能检查", Location(1, page=pg.number)))
+    for pg in pages:
+        if pg.note:
+            doc.notes.append((pg.note, Location(1, page=pg.number)))
         builder.page(pg)
-    if doc_note:
-        doc.notes.append(doc_note)
-    total = sum(chars)
+    doc.notes.extend(notes)
     if builder.cid_total > 0.5 * total:
         raise InputError("该 PDF 的字体没有文字映射，大部分字符无法识别（cid 字形），无法检查：请提供 Word 文档或重新导出 PDF")
     if builder.cid_notes >= 50 and builder.cid_total > 50:
         doc.notes.append((f"共有 {builder.cid_total} 个无法识别的字形，以上只列出前 50 处", Location(1, page=1)))
-    _clear_uninformative_bold(doc)
-    _join_paragraphs(doc, builder.geometry)
+    clear_uninformative_bold(doc)
+    join_paragraphs(doc, builder.geometry)
     return doc
 
 
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．](?!\d))")
 
 
-def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, float]]) -> None:
+def join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, float]]) -> None:
     """Join the printed lines of a paragraph into one block (keeping each line's location in Block.breaks), so
     a sentence wrapped at the right margin — a 统计期限 statement, a figure in the narrative — reads as one.
 
@@ -836,6 +685,3 @@ def _join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, floa
     doc.blocks = out
 
 
-def _is_crypt(exc: Exception) -> bool:
-    name = type(exc).__name__
-    return "crypt" in name.lower() or "password" in name.lower()

@@ -1,0 +1,92 @@
+"""PDF reports: text lines with page and line number; tables rebuilt from the ruling lines of their borders.
+
+An engine reads the pages (``miner``: pdfminer.six); ``layout`` turns them into the Document, the same way
+whichever engine read them. Here: the engine is chosen, its errors become one Chinese line, and pages without a
+text layer are dealt with (``no_text_layer``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...document import Document
+from ...model import InputError, Location
+from . import layout
+from .layout import Page, TooLarge
+
+# A page with at most this many characters has no text layer to speak of (a scan with a page number, a stamp).
+SCANNED_CHARS = 10
+
+
+def read(path: Path) -> Document:
+    try:
+        return _read(path)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("PDF 文件结构嵌套过深，无法读取：文件可能已损坏") from None
+    except MemoryError:
+        raise InputError("PDF 文件过大，内存不足，无法读取") from None
+    except Exception as exc:  # the engines raise many kinds; the user gets one Chinese line
+        raise InputError(_pdf_error(exc)) from None
+
+
+def _pdf_error(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning") or "crypt" in name.lower():
+        return "该 PDF 已加密（需要打开密码或使用了不支持的加密方式），无法读取：请提供未加密的文件"
+    if name == "PDFTextExtractionNotAllowed":
+        return "该 PDF 设置了禁止提取文字的权限，无法检查：请提供未加限制的文件"
+    return f"PDF 文件已损坏或格式不受支持，无法读取（{name}）：请重新导出 PDF 后再检查"
+
+
+def _read(path: Path) -> Document:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}") from None
+    if b"%PDF" not in head:
+        if head.startswith(b"PK"):
+            raise InputError("这是 Word 文档（.docx）或其他 zip 文件，扩展名却是 .pdf：请改正扩展名后再检查")
+        raise InputError("不是有效的 PDF 文件：文件开头没有 %PDF 标记")
+    from . import miner
+    pages: list[Page] = []
+    notes: list[tuple[str, Location]] = []
+    try:
+        for page in miner.pages(path):
+            pages.append(page)
+    except TooLarge as exc:
+        raise InputError(f"PDF 第 {len(pages) + 1} 页{exc}，无法检查") from None
+    except (InputError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        if not pages or _is_crypt(exc):
+            raise
+        # a broken page late in the file: keep what was read, say so
+        pages_read = len(pages)
+        notes.append((f"PDF 第 {pages_read + 1} 页起已损坏，无法读取，只检查了前 {pages_read} 页", Location(1, page=pages_read)))
+    if not pages:
+        raise InputError("PDF 文件中没有页面，无法检查")
+    no_text_layer(pages)
+    return layout.build(str(path), pages, notes)
+
+
+def pages_without_text(pages: list[Page]) -> list[Page]:
+    """The pages with no text layer to speak of: what an OCR engine would read."""
+    return [pg for pg in pages if pg.chars <= SCANNED_CHARS]
+
+
+def no_text_layer(pages: list[Page]) -> None:
+    """Deal with the pages without a text layer (``pages_without_text``): a file of nothing else is a scan and
+    cannot be checked; a page of no text at all among others is named in a note. (An OCR engine, when there is one,
+    reads such pages here, adding their pieces, before this.)"""
+    if len(pages_without_text(pages)) == len(pages):
+        raise InputError("该 PDF 是扫描件，没有文字层，无法检查：请提供 Word 文档或可复制文字的 PDF")
+    for pg in pages:
+        if pg.chars == 0:
+            pg.note = f"第 {pg.number} 页没有文字层（可能是扫描图片），该页未能检查"
+
+
+def _is_crypt(exc: Exception) -> bool:
+    name = type(exc).__name__
+    return "crypt" in name.lower() or "password" in name.lower()
