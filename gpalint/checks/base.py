@@ -365,6 +365,9 @@ def _heading_label(numbering: str, title: str, longest: int = 16) -> str:
 
 # ── making a diagnostic ──────────────────────────────────────────────────────────────────────────────────────────
 
+OCR_SAID = "据 OCR 识别"  # what a finding on text read from a scanned page says of it
+
+
 def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None = None,
                **fields: object) -> Diagnostic:
     filled = Fields(fields)
@@ -381,6 +384,8 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
         if report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
             location = _findable(context, location, block, column, text)
         source = text if block.cell is not None else " " * (column - 1) + text
+        if block.confidence is not None:  # text read by OCR from a scanned page: the finding says so
+            location = replace(location, context="；".join(c for c in (OCR_SAID, location.context) if c))
     expected = fields.get("expected")
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
                       expected=None if expected is None else str(expected))

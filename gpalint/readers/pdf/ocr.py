@@ -1,0 +1,191 @@
+"""The OCR engine (``pip install 'gpalint[ocr]'``): a page image — a scanned PDF page without a text layer, an image
+file — read into a ``layout.Page`` like any other engine's, so lines, ruled tables and borderless tables are rebuilt
+the same way.
+
+RapidOCR (PP-OCR models on ONNX Runtime) reads the text; README「扫描件 (OCR)」 says why this engine, with the accuracy
+and speed measured by scripts/measure_ocr.py. Its models ship inside the wheel and are passed by path, so nothing is
+ever downloaded (given no path, RapidOCR would fetch a missing model from the network).
+
+Per page: the image is levelled (the skew that gives the sharpest row profile of ink, within ±2°), the red of a seal
+is dropped (the red channel: black ink stays, red ink turns white), table rulings are found as long straight runs of
+ink (morphological opening), and every recognised character becomes a ``Glyph`` with its box in PDF points (y up)
+and its confidence. A piece's confidence is its least sure character's.
+"""
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..extras import OCR_INSTALL as INSTALL
+from ..extras import ocr_available as available
+from .layout import Glyph, Page, line_pieces
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+DPI = 300  # pages are read at this resolution at most (PP-OCR's accuracy does not grow beyond it; memory does)
+MAX_PIXELS = 12_000_000  # an A4 page at 300 dpi has 8.7 million; a larger page is read at a lower resolution
+MAX_OCR_PAGES = 60  # a scanned report has a few dozen pages; beyond this the file is not read by OCR further
+SKEW = 2.0  # degrees: the largest skew looked for
+__all__ = ["INSTALL", "available"]  # (from extras: what the readers ask without importing an engine)
+
+# one recognised text line: its characters as (text, confidence 0–1, x0, y0, x1, y1) in pixels, y down
+Chars = list[tuple[str, float, float, float, float, float]]
+
+
+# ---------------------------------------------------------------- image → page
+def level(gray: Any) -> Any:
+    """``gray`` (uint8, white paper) turned by the skew that makes its rows of ink sharpest."""
+    import cv2
+    import numpy as np
+    scale = min(1.0, 1000 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = (small < 160).astype(np.float32)
+    h, w = ink.shape
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-SKEW, SKEW + 0.01, 0.1):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        score = float(np.var(cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)))
+        if score > best_score:
+            best, best_score = float(angle), score
+    if abs(best) < 0.05:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), best, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rulings(gray: Any, dpi: float) -> Iterator[tuple[float, float, float, float]]:
+    """Table rulings in ``gray``, in pixels (x0, y0, x1, y1): runs of ink longer than any stroke of a character."""
+    import cv2
+    import numpy as np
+    ink = (gray < 128).astype(np.uint8)
+    thick = max(2, round(dpi * 3 / 72))  # a ruling is at most 3 pt thick
+    for kernel, horizontal in (((round(dpi * 25 / 72), 1), True), ((1, round(dpi * 16 / 72)), False)):
+        runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones(kernel[::-1], np.uint8))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        for x, y, w, h, _area in stats[1:n]:
+            if (h if horizontal else w) <= thick:
+                yield float(x), float(y), float(x + w), float(y + h)
+
+
+# What RapidOCR is asked for: each character's box and confidence, its own log quiet. (Measured with
+# scripts/measure_ocr.py: the defaults — pages scaled to 2000 pixels at most — read as well as the full resolution
+# at a third of the memory.)
+PARAMS: dict[str, Any] = {"Global.log_level": "error", "Global.return_word_box": True,
+                          "Global.return_single_char_box": True}
+
+
+def rapidocr(**params: Any) -> Callable[[Any], Iterator[Chars]]:
+    """A RapidOCR recogniser (``params`` added to PARAMS): an H×W×3 uint8 array → its text lines. The models are the
+    ones inside the wheel, given by path: RapidOCR downloads a model it is not given and cannot find."""
+    from rapidocr import RapidOCR
+    models = Path(importlib.util.find_spec("rapidocr").origin or "").parent / "models"  # type: ignore[union-attr]
+
+    def model(task: str) -> str:
+        found = sorted(models.glob(f"*{task}*.onnx"))
+        if not found:
+            raise RuntimeError(f"RapidOCR 的模型文件不在 {models}")
+        return str(found[-1])
+
+    engine: Any = RapidOCR(params={**PARAMS, "Det.model_path": model("det"), "Rec.model_path": model("rec"),
+                              "Cls.model_path": model("cls"), **params})
+
+    def recognise(rgb: Any) -> Iterator[Chars]:
+        result: Any = engine(rgb)
+        if not result.txts:  # nothing read (RapidOCR then gives one empty word, not none)
+            return
+        for words in result.word_results:
+            line: Chars = []
+            for text, score, quad in words:
+                xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+                chars = [t for t in text if not t.isspace()]
+                x0, x1 = min(xs), max(xs)
+                for i, ch in enumerate(chars):  # a word's characters share its box: split it evenly
+                    line.append((ch, float(score), x0 + (x1 - x0) * i / len(chars), min(ys),
+                                 x0 + (x1 - x0) * (i + 1) / len(chars), max(ys)))
+            yield line
+
+    return recognise
+
+
+@lru_cache(maxsize=1)
+def _default() -> Callable[[Any], Iterator[Chars]]:
+    return rapidocr()
+
+
+def recognise(rgb: Any) -> Iterator[Chars]:
+    """The text lines the default engine reads in ``rgb``."""
+    return _default()(rgb)
+
+
+def read_image(img: Image, number: int, dpi: float, width: float, height: float,
+               engine: Callable[[Any], Iterable[Chars]] = recognise) -> Page:
+    """The page ``number`` from its image, rendered at ``dpi``; the page is ``width`` × ``height`` points.
+    (``engine``: another recogniser, for scripts/measure_ocr.py.)"""
+    import numpy as np
+    gray = level(np.asarray(img.convert("RGB"))[:, :, 0].copy())  # red channel: a red seal fades into the paper
+    k = 72 / dpi
+    page = Page(number, width, height)
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return x0 * k, height - y1 * k, x1 * k, height - y0 * k
+
+    # a ruling as a zero-thickness line through its middle: rulings() wants lines thinner than 2.5 pt
+    shapes = []
+    for x0, y0, x1, y1 in rulings(gray, dpi):
+        bx0, by0, bx1, by1 = box(x0, y0, x1, y1)
+        if x1 - x0 >= y1 - y0:
+            shapes.append((bx0, (by0 + by1) / 2, bx1, (by0 + by1) / 2, False))
+        else:
+            shapes.append(((bx0 + bx1) / 2, by0, (bx0 + bx1) / 2, by1, False))
+    page.rule(shapes)
+    vrules = page.vrules
+    for chars in engine(np.ascontiguousarray(np.stack([gray] * 3, axis=-1))):
+        glyphs: list[Glyph | None] = []
+        sure: list[tuple[float, float]] = []  # (x centre, confidence) of each character
+        prev_x1 = None
+        for ch, score, px0, py0, px1, py1 in chars:
+            x0, y0, x1, y1 = box(px0, py0, px1, py1)
+            if prev_x1 is not None and x0 - prev_x1 > 0.3 * (y1 - y0):
+                glyphs.append(None)  # a gap: a space between Latin characters (line_pieces keeps only those)
+            glyphs.append(Glyph(ch, x0, y0, x1, y1, y1 - y0, ""))
+            sure.append(((x0 + x1) / 2, score))
+            prev_x1 = x1
+        real = [g for g in glyphs if g is not None]
+        if not real:
+            continue
+        line_box = (min(g.x0 for g in real), min(g.y0 for g in real), max(g.x1 for g in real), max(g.y1 for g in real))
+        for p in line_pieces(line_box, glyphs, vrules, {}):
+            p.confidence = min((s for x, s in sure if p.x0 - 0.01 <= x <= p.x1 + 0.01), default=None)
+            page.pieces.append(p)
+    page.number_lines()
+    return page
+
+
+# ---------------------------------------------------------------- scanned PDF pages
+def read_pages(path: Path, pages: list[Page], engine: Callable[[Any], Iterable[Chars]] = recognise) -> list[Page]:
+    """Read ``pages`` of the PDF at ``path`` (pages without a text layer) by OCR, in place; the pages beyond
+    MAX_OCR_PAGES are returned unread."""
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for n, pg in enumerate(pages):
+            if n >= MAX_OCR_PAGES:
+                return pages[n:]
+            fp = pdf[pg.number - 1]
+            try:
+                width, height = fp.get_size()
+                scale = min(DPI / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+                img = fp.render(scale=scale).to_pil()
+            finally:
+                fp.close()
+            got = read_image(img, pg.number, scale * 72, width, height, engine)
+            pg.width, pg.height, pg.pieces, pg.hs, pg.vs, pg.grids = (
+                got.width, got.height, got.pieces, got.hs, got.vs, got.grids)
+    finally:
+        pdf.close()
+    return []
