@@ -144,26 +144,65 @@ def read_image(img: Image, number: int, dpi: float, width: float, height: float,
             shapes.append(((bx0 + bx1) / 2, by0, (bx0 + bx1) / 2, by1, False))
     page.rule(shapes)
     vrules = page.vrules
-    for chars in engine(np.ascontiguousarray(np.stack([gray] * 3, axis=-1))):
-        glyphs: list[Glyph | None] = []
-        sure: list[tuple[float, float]] = []  # (x centre, confidence) of each character
-        prev_x1 = None
-        for ch, score, px0, py0, px1, py1 in chars:
-            x0, y0, x1, y1 = box(px0, py0, px1, py1)
-            if prev_x1 is not None and x0 - prev_x1 > 0.3 * (y1 - y0):
-                glyphs.append(None)  # a gap: a space between Latin characters (line_pieces keeps only those)
-            glyphs.append(Glyph(ch, x0, y0, x1, y1, y1 - y0, ""))
-            sure.append(((x0 + x1) / 2, score))
-            prev_x1 = x1
-        real = [g for g in glyphs if g is not None]
-        if not real:
-            continue
-        line_box = (min(g.x0 for g in real), min(g.y0 for g in real), max(g.x1 for g in real), max(g.y1 for g in real))
-        for p in line_pieces(line_box, glyphs, vrules, {}):
-            p.confidence = min((s for x, s in sure if p.x0 - 0.01 <= x <= p.x1 + 0.01), default=None)
-            page.pieces.append(p)
+
+    def add(lines: Iterable[Chars], dx: float = 0, dy: float = 0) -> None:
+        for chars in lines:
+            glyphs: list[Glyph | None] = []
+            sure: list[tuple[float, float]] = []  # (x centre, confidence) of each character
+            prev_x1 = None
+            for ch, score, px0, py0, px1, py1 in chars:
+                x0, y0, x1, y1 = box(px0 + dx, py0 + dy, px1 + dx, py1 + dy)
+                if prev_x1 is not None and x0 - prev_x1 > 0.3 * (y1 - y0):
+                    glyphs.append(None)  # a gap: a space between Latin characters (line_pieces keeps only those)
+                glyphs.append(Glyph(ch, x0, y0, x1, y1, y1 - y0, ""))
+                sure.append(((x0 + x1) / 2, score))
+                prev_x1 = x1
+            real = [g for g in glyphs if g is not None]
+            if not real:
+                continue
+            line_box = (min(g.x0 for g in real), min(g.y0 for g in real), max(g.x1 for g in real),
+                        max(g.y1 for g in real))
+            for p in line_pieces(line_box, glyphs, vrules, {}):
+                p.confidence = min((s for x, s in sure if p.x0 - 0.01 <= x <= p.x1 + 0.01), default=None)
+                page.pieces.append(p)
+
+    add(engine(np.ascontiguousarray(np.stack([gray] * 3, axis=-1))))
+    # A lone short value in a ruled cell (「0」) is sometimes not found on the whole page; a cell left empty that has
+    # ink in it is read again on its own. Ink nothing can be read from is a value that is there but unreadable.
+    for x0, y0, x1, y1 in _empty_cells(page, gray, dpi):
+        crop = gray[y0:y1, x0:x1]
+        pad = round(dpi / 9)
+        padded = np.pad(crop, pad, constant_values=255)
+        before = len(page.pieces)
+        add(engine(np.ascontiguousarray(np.stack([padded] * 3, axis=-1))), x0 - pad, y0 - pad)
+        if len(page.pieces) == before:
+            ys, xs = np.nonzero(crop < 128)
+            add([[("\ufffd", 0.0, x0 + float(xs.min()), y0 + float(ys.min()), x0 + float(xs.max()) + 1,
+                   y0 + float(ys.max()) + 1)]])
     page.number_lines()
     return page
+
+
+def _empty_cells(page: Page, gray: Any, dpi: float) -> Iterator[tuple[int, int, int, int]]:
+    """The ruled cells of ``page`` no piece is centred in that hold ink, as pixel boxes inside their rulings. Only a cell
+    ruled on all four sides: part of a merged cell is not a cell (its text may be centred in another part)."""
+    k = dpi / 72
+    inset = max(4, round(2.5 * k))  # clear of the rulings, thick or slightly turned
+    for g in page.grids:
+        for top, bottom in zip(g.rows, g.rows[1:]):
+            ymid = (top + bottom) / 2
+            for left, right in zip(g.cols, g.cols[1:]):
+                xmid = (left + right) / 2
+                if not (all(any(abs(v.pos - x) <= 2 and v.a - 2 <= ymid <= v.b + 2 for v in g.vs) for x in (left, right))
+                        and all(any(abs(h.pos - y) <= 2 and h.a - 2 <= xmid <= h.b + 2 for h in g.hs)
+                                for y in (top, bottom))):
+                    continue
+                if any(left < p.xc < right and bottom < p.yc < top for p in page.pieces):  # as cells are filled
+                    continue
+                x0, x1 = round(left * k) + inset, round(right * k) - inset
+                y0, y1 = round((page.height - top) * k) + inset, round((page.height - bottom) * k) - inset
+                if x1 - x0 > 2 and y1 - y0 > 2 and int((gray[y0:y1, x0:x1] < 128).sum()) >= 3 * k * k:
+                    yield x0, y0, x1, y1
 
 
 # ---------------------------------------------------------------- scanned PDF pages
