@@ -48,4 +48,6 @@ def read(path: Path) -> Document:
     for pg in pages:
         if not pg.chars:
             pg.note = f"第 {pg.number} 页 OCR 未识别出文字，该页未能检查"
-    return layout.build(str(path), pages, notes)
+    doc = layout.build(str(path), pages, notes)
+    doc.converted |= ocr.CONVERTED
+    return doc

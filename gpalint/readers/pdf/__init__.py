@@ -68,13 +68,15 @@ def _read(path: Path) -> Document:
     if not pages:
         raise InputError("PDF 文件中没有页面，无法检查")
     blank = pages_without_text(pages)
-    if blank and ocr.available():
-        unread = ocr.read_pages(path, blank)
-        if unread:
-            notes.append((f"扫描页超过 {ocr.MAX_OCR_PAGES} 页，第 {unread[0].number} 页起未做 OCR 识别，未能检查",
-                          Location(1, page=unread[0].number)))
+    unread = ocr.read_pages(path, blank) if blank and ocr.available() else blank
+    if unread and len(unread) < len(blank):
+        notes.append((f"扫描页超过 {ocr.MAX_OCR_PAGES} 页，第 {unread[0].number} 页起未做 OCR 识别，未能检查",
+                      Location(1, page=unread[0].number)))
     no_text_layer(pages)
-    return layout.build(str(path), pages, notes)
+    doc = layout.build(str(path), pages, notes)
+    if len(unread) < len(blank):
+        doc.converted |= ocr.CONVERTED
+    return doc
 
 
 def pages_without_text(pages: list[Page]) -> list[Page]:

@@ -31,6 +31,10 @@ MAX_PIXELS = 12_000_000  # an A4 page at 300 dpi has 8.7 million; a larger page 
 MAX_OCR_PAGES = 60  # a scanned report has a few dozen pages; beyond this the file is not read by OCR further
 SKEW = 2.0  # degrees: the largest skew looked for
 __all__ = ["INSTALL", "available"]  # (from extras: what the readers ask without importing an engine)
+# What OCR decides rather than the page shows (Document.converted): the spaces (it reads none around CJK, and
+# guesses them between digits) and the width of a mark (「(」 or 「（」 look alike to it). Rules on those say nothing
+# on a document OCR read: a false finding costs more than a missed one.
+CONVERTED = frozenset({"spacing", "punctuation"})
 
 # one recognised text line: its characters as (text, confidence 0–1, x0, y0, x1, y1) in pixels, y down
 Chars = list[tuple[str, float, float, float, float, float]]
