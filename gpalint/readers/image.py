@@ -41,7 +41,11 @@ def read(path: Path) -> Document:
                 if dpi > ocr.DPI:
                     img = img.resize((round(w * ocr.DPI / dpi), round(h * ocr.DPI / dpi)), Image.Resampling.LANCZOS)
                 pages.append(ocr.read_image(img, number, min(dpi, ocr.DPI), w * 72 / dpi, h * 72 / dpi))
-    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError, EOFError) as exc:
+    except Image.DecompressionBombError:
+        raise InputError("图片过大，不像是一页报告，无法检查") from None
+    except (PermissionError, FileNotFoundError, IsADirectoryError):
+        raise  # the file, not its content: readers.read says what
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:  # Pillow's broken data
         raise InputError(f"图片文件已损坏或格式不受支持，无法读取（{type(exc).__name__}）") from None
     if not any(pg.chars for pg in pages):
         raise InputError("图片中没有识别出文字，无法检查")
