@@ -173,3 +173,16 @@ def test_an_image_file_is_read_like_a_scanned_page(scans):
     doc = read(pages[0])
     assert doc.blocks and all(b.page == 1 and b.confidence is not None for b in doc.blocks)
     assert any(b.text.startswith("一、总体情况") for b in doc.blocks)
+
+
+@needs_ocr
+def test_a_broken_or_blank_image_is_one_line(tmp_path):
+    from PIL import Image
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 64)
+    with pytest.raises(InputError, match="图片文件已损坏"):
+        read(broken)
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (620, 877), "white").save(blank)
+    with pytest.raises(InputError, match="没有识别出文字"):
+        read(blank)
