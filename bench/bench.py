@@ -1,5 +1,5 @@
 """Throughput of gpalint on the corpus: ms per report and reports/s per core, start-up over bare Python, and
-Word/PDF cost against the bare cost of python-docx / pdfminer. Measures; asserts nothing.
+Word/PDF cost against the bare cost of python-docx / each PDF engine (pdfminer, PDFium). Measures; asserts nothing.
 
     python bench/bench.py [--repeat N]
 """
@@ -64,14 +64,46 @@ def main() -> None:
         ours = sum(best(lambda p=p: engine.check_path(p, options), args.repeat) for p in docx)
         print(f"docx: {len(docx)} files, python-docx Document() {bare / len(docx) * 1000:.1f} ms/file, "
               f"gpalint check {ours / len(docx) * 1000:.1f} ms/file ({ours / bare:.2f}×)")
-    pdfs = sorted((CORPUS / "fixtures").glob("*.pdf"))
-    if pdfs:
-        from pdfminer.high_level import extract_pages
-        bare = sum(best(lambda p=p: list(extract_pages(str(p))), 1) for p in pdfs)
-        ours = sum(best(lambda p=p: engine.check_path(p, options), 1) for p in pdfs)
-        print(f"pdf: {len(pdfs)} files, pdfminer extract_pages {bare / len(pdfs) * 1000:.0f} ms/file, "
-              f"gpalint check {ours / len(pdfs) * 1000:.0f} ms/file ({ours / bare:.2f}×)")
+    pdf_engines(engine, args.repeat)
     startup(args.repeat)
+
+
+def _bare_pdfminer(path: Path) -> None:
+    from pdfminer.high_level import extract_pages
+
+    from gpalint.readers.pdf.miner import LAPARAMS
+    list(extract_pages(str(path), laparams=LAPARAMS))
+
+
+def _bare_pdfium(path: Path) -> None:
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        page.get_textpage().get_text_range()
+    doc.close()
+
+
+# PDF engine → its bare extraction: what any use of the library costs (pdfminer: extract_pages with gpalint's
+# LAPARAMS; PDFium: open, text page and text of every page)
+PDF_BARE = {"pdfminer": _bare_pdfminer, "pdfium": _bare_pdfium}
+
+
+def pdf_engines(engine, repeat: int) -> None:
+    """Per-report cost of a gpalint check of the PDF fixtures (and the agency's PDF) with each engine, against that
+    engine's bare extraction."""
+    from importlib.util import find_spec
+
+    from gpalint.engine import Options
+    pdfs = sorted((CORPUS / "fixtures").glob("*.pdf")) + sorted((CORPUS / "real-pdf").glob("*.pdf"))
+    print(f"pdf: {len(pdfs)} files, ms per file   bare extraction   gpalint check   ratio")
+    for name, bare_fn in PDF_BARE.items():
+        if name == "pdfium" and find_spec("pypdfium2") is None:
+            print(f"  {name:9} (pypdfium2 not installed)")
+            continue
+        options = Options(pdf_engine=name)
+        bare = sum(best(lambda p=p, f=bare_fn: f(p), repeat) for p in pdfs) / len(pdfs)
+        ours = sum(best(lambda p=p, o=options: engine.check_path(p, o), repeat) for p in pdfs) / len(pdfs)
+        print(f"  {name:9}{bare * 1000:27.1f}{ours * 1000:16.1f}{ours / bare:8.2f}×")
 
 
 if __name__ == "__main__":

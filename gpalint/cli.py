@@ -132,7 +132,7 @@ def _megabytes(text: str) -> int:
 EXIT_CODES = "退出码：0 没有发现问题；1 发现了问题；2 参数或配置有误，或有文件无法检查（每个文件一行说明，其余文件照常检查）。"
 
 MAIN_EPILOG = f"""示例：
-  gpalint check 报告/                          检查目录中的全部报告（.txt .md .docx .pdf .html）
+  gpalint check 报告/                          检查目录中的全部报告（.txt .md .docx .doc .wps .pdf .html）
   gpalint check 2024年报告.docx --fix           检查，并自动修复可安全修复的问题
   gpalint check . -o 结果.sarif                 结果写入文件，格式按扩展名（.json .sarif .xml .html）
   gpalint rule T103                            查看一条规则的说明
@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查报告（文件或目录）", description="检查政府信息公开工作年度报告。",
                        epilog=CHECK_EPILOG)
     c.positionals.add_argument(
-        "paths", nargs="*", default=["."], metavar="路径", help="文件或目录（递归查找 .txt .md .docx .pdf .html；默认当前目录）")
+        "paths", nargs="*", default=["."], metavar="路径", help="文件或目录（递归查找 .txt .md .docx .doc .wps .pdf .html；默认当前目录）")
     o = c.options
     o.add_argument("--format", choices=FORMATS, default=None,
                    help="输出格式（默认 text；给了 --output 时按其扩展名：.json .sarif .xml（junit） .html）")
@@ -187,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"检查每个文件最多使用多少 MB 内存（默认 {DEFAULT_MAX_MEMORY}）")
     o.add_argument("--template", type=_template, default=None, metavar="版本", help="模板版本：auto、2021、2019")
     o.add_argument("--year", type=_year, default=None, metavar="年度", help="报告年度（标题中没有年度时使用）")
+    o.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfminer"), default=None,
+                   help="读取 PDF 的引擎：auto（默认，装有 pypdfium2 时用 pdfium）、pdfium、pdfminer")
     o.add_argument("--no-progress", action="store_true", help="不显示进度条")
     o.add_argument("--config", type=Path, metavar="文件", help="配置文件（pyproject.toml 或 gpalint.toml）")
     b = o.add_mutually_exclusive_group()
@@ -268,7 +270,7 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
         before = len(errors)
         found = _walk(p, errors)
         if not found and len(errors) == before:
-            errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .pdf .html）"))
+            errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .doc .wps .pdf .html）"))
         files += found
         walked.update(found)
     return files, errors, walked

@@ -26,7 +26,7 @@ from .tomlfile import RuleFileError, load_toml
 # In one directory the first of these that configures gpalint wins (a pyproject.toml without [tool.gpalint] does not).
 CONFIG_NAMES = (".gpalint.toml", "gpalint.toml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "template", "year", "severity",
-        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory")
+        "extra-rules", "extra-templates", "local-prefix", "max-seconds", "max-memory", "pdf-engine")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Settings:
     local_prefix: str = ""  # the code prefix of the extra rules (JS for JS101), never a built-in family letter
     max_seconds: float | None = None  # the budget of one file (None: gpalint.runner's default)
     max_memory: int | None = None  # MB
+    pdf_engine: str = "auto"  # auto, pdfium, pdfminer
     config_path: Path | None = None
 
     @property
@@ -141,6 +142,12 @@ def load_settings(config: Path | None) -> Settings:
         if data["template"] not in allowed:
             fail("template", f"只能是 {'、'.join(allowed)}")
         kwargs["template"] = data["template"]
+
+    if "pdf-engine" in data:
+        from .readers.pdf import ENGINES
+        if data["pdf-engine"] not in ENGINES:
+            fail("pdf-engine", f"只能是 {'、'.join(ENGINES)}")
+        kwargs["pdf_engine"] = data["pdf-engine"]
 
     if "year" in data:
         year = data["year"]

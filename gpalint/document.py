@@ -88,6 +88,8 @@ class Document:
     format: str  # "text", "markdown", "docx", "pdf", "html"
     blocks: list[Block] = field(default_factory=list)
     notes: list[tuple[str, Location]] = field(default_factory=list)  # reader remarks, e.g. unreadable glyphs
+    # what was read is a conversion of the file (a .doc by LibreOffice): the locations are the converted file's
+    conversion_notes: list[tuple[str, Location]] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     # Word: block line → the paragraph's number among the non-empty paragraphs outside tables (what a person counts)
     paragraphs: dict[int, int] = field(default_factory=dict)

@@ -26,6 +26,7 @@ class Options:
     template: str = "auto"
     year: int | None = None
     severity: dict[str, Severity] = field(default_factory=dict)  # selector → severity
+    pdf_engine: str = "auto"  # auto, pdfium, pdfminer (gpalint.readers.pdf)
     # set by the CLI from the configuration found for the file (config.selected / config.severity_for)
     select_fn: Callable[[str], bool] | None = None
     severity_fn: Callable[[str], Severity | None] | None = None
@@ -161,7 +162,7 @@ class Engine:
         from .readers import read
         result = FileResult(str(path))
         try:
-            doc = read(path)
+            doc = read(path, pdf_engine=options.pdf_engine)
             report, result.diagnostics = self.check_document(doc, options)
             if options.readout:
                 from .output.readout import readout

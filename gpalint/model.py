@@ -49,7 +49,7 @@ class Location:
         "line"."""
         if self.page is not None:
             return "page-line"
-        return "paragraph" if path.lower().endswith(".docx") else "line"
+        return "paragraph" if path.lower().endswith((".docx", ".doc", ".wps")) else "line"  # .doc/.wps: read as .docx
 
     def where(self, path: str, words: bool = False) -> str:
         """How a clerk finds the spot in ``path``, the one wording every output and message uses. Compact, after the

@@ -46,6 +46,7 @@ def options_for(args, path: Path):
     from .engine import Options
     settings = _settings(args, path)
     options = Options(template=args.template or settings.template, year=args.year or settings.year,
+                      pdf_engine=getattr(args, "pdf_engine", None) or settings.pdf_engine,
                       select_fn=lambda code: selected(code, path, settings, args.select, args.ignore, args.extend_select),
                       severity_fn=lambda code: severity_for(code, settings), readout=args.format == "html")
     return options, settings.rule_sources

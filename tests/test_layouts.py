@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, need_corpus
@@ -224,7 +225,7 @@ def test_markdown_lines_are_numbered_as_the_fixer_numbers_them():
     assert all(lines[b.line - 1][b.column - 1:].startswith(b.text) for b in doc.blocks)
 
 
-def test_pdf_glyphs_mapped_to_kangxi_radicals_read_as_ideographs():
+def test_pdf_glyphs_mapped_to_kangxi_radicals_read_as_ideographs(pdf_engine):
     """Chromium (Skia) maps CJK glyphs to the look-alike Kangxi radicals (「⼀、总体情况」, 「⼈⺠」): pdfminer gives those
     code points, the PDF reader the ideographs, so the headings are found. The PDF is Chromium's print of a page with
     the six headings (tests/fixtures/chromium-kangxi-radicals.pdf)."""
@@ -289,3 +290,20 @@ def test_markdown_text_that_is_not_rendered_stands_in_the_source_as_it_is(text):
             for k, ch in enumerate(b.text):
                 loc = b.location(k, k + 1)
                 assert lines[loc.line - 1][loc.column - 1] == ch, (b, k)
+
+
+def test_chromium_spaces_and_angle_brackets_read_alike_by_both_engines(pdf_engine):
+    """Chromium draws each space as a text object of its own, without ink: PDFium's text page leaves such objects
+    out, pdfminer reads them; the PDFium engine puts them back, so 「人民政府 2024 年」 keeps its spaces either way.
+    Its ToUnicode gives 〈〉 as U+2329/U+232A (PDFium gives U+3008/U+3009): both read as 〈〉.
+    tests/fixtures/chromium-spaces.pdf is `chromium --headless --print-to-pdf` of:
+    <p>示范镇人民政府 2024 年政府信息公开工作年度报告</p> <p>本报告依据〈中华人民共和国政府信息公开条例〉编制，统计期限为
+    2024 年 1 月 1 日至 2024 年 12 月 31 日。</p> and a bordered table (信息内容 本年新制作数量 本年新公开数量 / 规章 0 3 /
+    规范性文件 12 7)."""
+    path = Path(__file__).parent / "fixtures" / "chromium-spaces.pdf"
+    doc = read(path)
+    assert [b.text for b in doc.blocks] == [
+        "示范镇人民政府 2024 年政府信息公开工作年度报告",
+        "本报告依据〈中华人民共和国政府信息公开条例〉编制，统计期限为 2024 年 1 月 1 日至 2024 年 12 月31 日。",
+        "信息内容", "本年新制作数量", "本年新公开数量", "规章", "0", "3", "规范性文件", "12", "7"]
+    assert [b.cell.col for b in doc.blocks if b.cell] == [1, 2, 3] * 3

@@ -124,7 +124,7 @@ def test_a_project_file_beside_the_reports_is_skipped_with_a_note(tmp_path, caps
     assert code == 2 and "错误" in err and "不像是政府信息公开工作年度报告" in err
 
 
-def test_headings_of_a_real_agency_pdf():
+def test_headings_of_a_real_agency_pdf(pdf_engine):
     """淮安市 2024, the PDF as the agency published it (not a LibreOffice export): all six sections, no S finding."""
     from conftest import CORPUS
     doc = read(CORPUS / "real-pdf" / "003_2024_huaian-shi.pdf")

@@ -33,7 +33,7 @@ def findings_of(path):
 
 
 @pytest.mark.parametrize("n", ["000", "001", "002", "003", "004"])
-def test_same_tables_and_findings_in_txt_docx_pdf(n):
+def test_same_tables_and_findings_in_txt_docx_pdf(n, pdf_engine):
     need_corpus()
     txt = seed(n)
     docx = next((CORPUS / "fixtures").glob(f"{n}_*.docx"))

@@ -6,6 +6,7 @@ tests/fixtures/ come from tests/make_docx_fixtures.py."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import zipfile
@@ -121,7 +122,7 @@ def test_docx_seed001_cells_know_their_place():
 
 @pytest.mark.parametrize("stem", SEEDS)
 @pytest.mark.parametrize("ext", ["docx", "pdf"])
-def test_numbers_of_the_three_tables_match_the_seed_text(stem, ext):
+def test_numbers_of_the_three_tables_match_the_seed_text(stem, ext, pdf_engine):
     doc = doc_of(corpus(stem, ext))
     want = seed_numbers(stem)
     for table, key in ((1, "二"), (2, "三"), (3, "四")):
@@ -130,7 +131,7 @@ def test_numbers_of_the_three_tables_match_the_seed_text(stem, ext):
 
 
 @pytest.mark.parametrize("stem", SEEDS)
-def test_pdf_tables_equal_docx_tables(stem):
+def test_pdf_tables_equal_docx_tables(stem, pdf_engine):
     d, p = doc_of(corpus(stem, "docx")), doc_of(corpus(stem, "pdf"))
 
     def grid(doc):  # cells with text: a page break leaves empty remainders of merged cells in the PDF only
@@ -270,7 +271,7 @@ def test_chinese_counting_reads_back(n):
 
 
 # ---------------------------------------------------------------- PDF
-def test_pdf_seed001_pages_lines_and_headings():
+def test_pdf_seed001_pages_lines_and_headings(pdf_engine):
     doc = doc_of(corpus(SEEDS[1], "pdf"))
     assert {b.page for b in doc.blocks} == {1, 2, 3, 4, 5}
     head = next(b for b in doc.blocks if b.text == "一、总体情况")
@@ -285,7 +286,7 @@ def test_pdf_seed001_pages_lines_and_headings():
     assert not doc.notes
 
 
-def test_pdf_seed001_table3_cells():
+def test_pdf_seed001_table3_cells(pdf_engine):
     doc = doc_of(corpus(SEEDS[1], "pdf"))
     t3 = cells(doc, 2)
     seq = texts(t3)
@@ -300,7 +301,7 @@ def test_pdf_seed001_table3_cells():
     assert t3[-1].cell.row == 28  # 3 header rows + 25 data rows, as in Word
 
 
-def test_pdf_layout_fixture():
+def test_pdf_layout_fixture(pdf_engine):
     doc = doc_of(FIXTURES / "layout.pdf")
     seq = [(b.page, b.line, b.cell, b.text) for b in doc.blocks]
     assert seq == [
@@ -325,7 +326,7 @@ def test_pdf_layout_fixture():
 
 
 # ---------------------------------------------------------------- the whole pipeline
-def test_pipeline_reads_the_same_tables_from_txt_docx_and_pdf():
+def test_pipeline_reads_the_same_tables_from_txt_docx_and_pdf(pdf_engine):
     from gpalint.report import analyse
 
     txt = analyse(read(corpus(SEEDS[1], "txt"))).tables
@@ -351,14 +352,14 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
     ("encrypted.pdf", "已加密"),
     ("corrupt.pdf", "PDF"),
 ])
-def test_bad_input_is_one_chinese_sentence(name, words):
+def test_bad_input_is_one_chinese_sentence(name, words, pdf_engine):
     with pytest.raises(InputError) as err:
         read(FIXTURES / name)
     message = str(err.value)
     assert words in message and CHINESE.search(message) and "\n" not in message and "Traceback" not in message
 
 
-def test_wrong_extension_and_empty_word(tmp_path):
+def test_wrong_extension_and_empty_word(tmp_path, pdf_engine):
     pdf_named_docx = tmp_path / "report.docx"
     pdf_named_docx.write_bytes((FIXTURES / "scanned.pdf").read_bytes())
     with pytest.raises(InputError, match="PDF"):
@@ -410,7 +411,7 @@ def test_damaged_docx_never_raises_anything_else(tmp_path, edits):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=_EDITS)
-def test_damaged_pdf_never_raises_anything_else(tmp_path, edits):
+def test_damaged_pdf_never_raises_anything_else(tmp_path, edits, pdf_engine):
     path = tmp_path / "damaged.pdf"
     data = (FIXTURES / "layout.pdf").read_bytes()
     path.write_bytes(data[:9] + _mutate(data[9:], edits))  # keep the %PDF header
@@ -582,3 +583,66 @@ def test_walker_names_each_characters_source(tmp_path):
     assert second.text[s:e] == "第二段" and second.number == first.number + 1
     assert walked.locate(cell.line, 2, 6) is None  # across the space that joins the cell's paragraphs
     assert walked.cells[cell.cell] is first.element.getparent()  # the w:tc, to anchor a comment on the cell
+
+
+# ---------------------------------------------------------------- PDF engines
+def test_auto_engine_is_pdfium_when_installed_else_pdfminer(monkeypatch):
+    from gpalint.readers import pdf
+    assert pdf.auto_engine() == "pdfium"  # pypdfium2 is a dependency
+    monkeypatch.setattr(pdf, "find_spec", lambda name: None)
+    assert pdf.auto_engine() == "pdfminer"
+    with pytest.raises(InputError, match="pip install pypdfium2"):
+        pdf.read(corpus(SEEDS[1], "pdf"), "pdfium")
+    assert pdf.read(corpus(SEEDS[1], "pdf")).blocks  # auto: pdfminer
+
+
+def test_pdf_engine_from_the_command_line_and_the_configuration(tmp_path, capsys):
+    from gpalint.cli import build_parser, main
+    from gpalint.config import clear_caches
+    from gpalint.runner import options_for
+    report = tmp_path / "r.pdf"
+    report.write_bytes(corpus(SEEDS[1], "pdf").read_bytes())
+
+    def engine(*flags):
+        clear_caches()
+        return options_for(build_parser().parse_args(["check", *flags, str(report)]), report)[0].pdf_engine
+    outputs = []
+    for flags in (["--pdf-engine", "pdfminer"], ["--pdf-engine", "pdfium"], []):
+        assert engine(*flags) == (flags[1] if flags else "auto")
+        main(["check", "--format", "json", *flags, str(report)])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2] and json.loads(outputs[0])
+    (tmp_path / "gpalint.toml").write_text('pdf-engine = "pdfminer"\n', encoding="utf-8")
+    assert engine() == "pdfminer" and engine("--pdf-engine", "pdfium") == "pdfium"  # the command line wins
+    (tmp_path / "gpalint.toml").write_text('pdf-engine = "fitz"\n', encoding="utf-8")
+    clear_caches()
+    assert main(["check", str(report)]) == 2
+    assert "pdf-engine" in capsys.readouterr().err
+
+
+def _pdf_with_a_form(path: Path) -> None:
+    """A page drawing one form XObject twice (a 2×1 ruled table with a filled box and a text) under two matrices."""
+    from make_docx_fixtures import pdf_bytes, stream
+    form = (b"0 0 m 100 0 l S 0 50 m 100 50 l S 0 0 m 0 50 l S 50 0 m 50 50 l S 100 0 m 100 50 l S 10 60 80 20 re f "
+            b"BT /F1 10 Tf 10 20 Td (ab) Tj ET")
+    path.write_bytes(pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+        b"/XObject << /Fm1 6 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(b"q 1 0 0 1 50 100 cm /Fm1 Do Q 0.5 0 0 0.5 300 300 cm /Fm1 Do"),
+        stream(form, b"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Matrix [2 0 0 2 0 0] "
+                     b"/Resources << /Font << /F1 4 0 R >> >> ")]))
+
+
+def test_both_engines_see_the_rulings_and_text_of_form_xobjects(tmp_path):
+    from gpalint.readers.pdf import miner, pdfium
+    path = tmp_path / "form.pdf"
+    _pdf_with_a_form(path)
+    a, b = next(miner.pages(path)), next(pdfium.pages(path))
+    segs = lambda page: sorted((round(s.pos, 2), round(s.a, 2), round(s.b, 2)) for s in page.hs + page.vs)
+    assert segs(a) == segs(b) and len(a.grids) == len(b.grids) == 2
+    assert (220.0, 70.0, 230.0) in segs(b)  # the filled box: its edges, through the form and page matrices
+    assert [(p.text, p.x0) for p in a.pieces] == [(p.text, p.x0) for p in b.pieces] == [("ab", 70.0), ("ab", 310.0)]
+    # Helvetica has no descriptor: pdfminer's descent is its AFM's, PDFium's its own metrics, a fraction of a point
+    assert all(abs(p.y0 - q.y0) < 0.5 for p, q in zip(a.pieces, b.pieces))

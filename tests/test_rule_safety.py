@@ -191,7 +191,8 @@ def test_a_good_replacement_template_of_a_local_rule_loads(tmp_path):
      "只能写"),
     ("kind = 'signing-date'\naspect = 'late'\ndeadlines = [{issuer = '局$', month = 13, day = 1}]",
      "check.deadlines[0]", "1 至 12"),
-    ("kind = 'reader-notes'\nscope = 'body'", "check.scope", "（无）"),
+    ("kind = 'template-year'\nscope = 'body'", "check.scope", "（无）"),
+    ("kind = 'reader-notes'\nnotes = 'writing'", "check.notes", "只能是：reading、conversion"),
 ])
 def test_check_tables_are_read_strictly(tmp_path, check, key, problem):
     with pytest.raises(RuleFileError) as info:

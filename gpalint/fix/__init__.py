@@ -26,9 +26,11 @@ from .text import apply_text_fixes, fix_text
 
 PDF_NOT_FIXABLE = "PDF 文件不能自动修复，只报告问题"
 HTML_NOT_FIXABLE = "HTML 网页不能自动修复，只报告问题"
+DOC_NOT_FIXABLE = ("Word 97-2003（.doc）和 WPS（.wps）文件不能自动修复（转换后无法原样写回），只报告问题：另存为 .docx 后"
+                   "可用 --fix 修复")
 TOLD: set[str] = set()  # notes already printed in this run
 
-__all__ = ["HTML_NOT_FIXABLE", "MAX_ROUNDS", "PDF_NOT_FIXABLE", "Change", "Unplaced", "apply_text_fixes", "choose",
+__all__ = ["DOC_NOT_FIXABLE", "HTML_NOT_FIXABLE", "MAX_ROUNDS", "PDF_NOT_FIXABLE", "Change", "Unplaced", "apply_text_fixes", "choose",
            "fix_file", "fix_text", "plan", "unified_diff", "wanted"]
 
 
@@ -39,8 +41,8 @@ def fix_file(engine, path, options, unsafe: bool = False, diff_only: bool = Fals
     kind = SUFFIXES.get(path.suffix.lower())
     if kind not in ("text", "docx"):
         result = engine.check_path(path, options)
-        if kind in ("pdf", "html") and result.error is None:
-            _tell_once(PDF_NOT_FIXABLE if kind == "pdf" else HTML_NOT_FIXABLE)
+        if kind in ("pdf", "html", "doc") and result.error is None:
+            _tell_once({"pdf": PDF_NOT_FIXABLE, "html": HTML_NOT_FIXABLE, "doc": DOC_NOT_FIXABLE}[kind])
         return result
     if not diff_only:
         writer.remove_leftovers(path)

@@ -9,7 +9,8 @@ from ..model import InputError
 from ..oserrors import describe, not_regular
 from .extras import ocr_available
 
-SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
+            ".doc": "doc", ".wps": "doc"}  # .doc/.wps: converted to .docx by LibreOffice (readers/doc.py)
 # Scanned pages as image files, read by OCR. Only with the OCR extra installed are they reports to look for in a
 # folder (without it, a folder's logos and screenshots are no reports; a file named on its own says how to install).
 IMAGES = {".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
@@ -21,11 +22,12 @@ MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this larg
 MAX_BLOCKS = 100_000
 
 
-def read(path: str | Path) -> Document:
+def read(path: str | Path, pdf_engine: str = "auto") -> Document:
     p = Path(path)
     kind = SUFFIXES.get(p.suffix.lower()) or IMAGES.get(p.suffix.lower())
     if kind is None:
-        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .pdf .html 文件")
+        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .doc .wps .pdf .html 文件"
+                         "（装有 OCR 扩展时还有 .png .jpg .tif 图片）")
     try:
         st = p.stat()
     except OSError as exc:
@@ -41,6 +43,8 @@ def read(path: str | Path) -> Document:
     from importlib import import_module
     reader = import_module(f".{kind}", __package__)  # imported on demand: a run over text files needs no PDF code
     try:
-        return reader.read(p) if kind == "text" else mark(reader.read(p))  # text.parse marks its own
+        if kind == "text":
+            return reader.read(p)  # text.parse marks its own
+        return mark(reader.read(p, pdf_engine) if kind == "pdf" else reader.read(p))
     except OSError as exc:  # unreadable (permissions), or gone since the folder was listed
         raise InputError(f"无法读取文件：{describe(exc)}") from None

@@ -38,13 +38,34 @@ from ...cjk import is_cjk
 from ...document import Block, Cell, Document
 from ...model import InputError, Location
 
-# Budgets every engine keeps: a real report's page has a few thousand characters and ruling lines.
+# Budgets every engine keeps. A real report's page has a few thousand characters and ruling lines; its streams
+# (content, fonts, object streams) inflate to a few MB. Neither engine limits inflating by itself: pdfminer inflated
+# a 1 MB file's content stream to 1 GiB and took 2.1 GB.
+MAX_STREAM = 64 * 1024 * 1024  # bytes one stream may inflate to
+MAX_INFLATED = 256 * 1024 * 1024  # bytes all streams of one file may inflate to
 MAX_PAGE_OBJECTS = 50_000  # characters and drawn paths on one page
 MAX_PAGES = 2000  # a long annual report has two hundred
 
 
 class TooLarge(InputError):
-    """A budget was exceeded on a page; the message says which, the reader names the page."""
+    """A budget was exceeded; the message says which. The reader names the page it was reading (``on_page``) or,
+    for a check of the whole file before any page is read, the file."""
+
+    def __init__(self, message: str, on_page: bool = True):
+        super().__init__(message)
+        self.on_page = on_page
+
+
+def stream_too_large() -> str:
+    return f"有一个数据流解压后超过 {MAX_STREAM >> 20} MB（可能是压缩炸弹），不像是正常的报告"
+
+
+def streams_too_large() -> str:
+    return f"的数据流解压后共超过 {MAX_INFLATED >> 20} MB（可能是压缩炸弹），不像是正常的报告"
+
+
+def too_many_objects() -> str:
+    return f"的文字和图形超过 {MAX_PAGE_OBJECTS} 个，不像是正常的报告页面"
 
 
 TOL = 2.0  # points: how far apart ruling ends may be and still meet
@@ -55,10 +76,12 @@ _PAGE_NO = re.compile(
 _HEAD_FONT = ("bold", "black", "heavy", "hei", "kai", "sans", "gothic", "黑", "楷")
 # Some producers (Chromium/Skia, among others) map CJK glyphs to the Kangxi radicals (U+2F00…) and CJK radical
 # supplement forms that look the same: 「⼀、总体情况」 is 「一、总体情况」. NFKC gives the ideograph for the Kangxi
-# radicals; the simplified-form supplements NFKC leaves alone are listed.
+# radicals; the simplified-form supplements NFKC leaves alone are listed. (PDFium gives 〈〉 where Chromium's
+# ToUnicode says U+2329/U+232A; pdfminer gives what the PDF says.)
 _RADICALS = {**{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)},
              "⺠": "民", "⻓": "长", "⻅": "见", "⻚": "页", "⻔": "门", "⻋": "车", "⻉": "贝", "⻛": "风", "⻜": "飞",
-             "⻢": "马", "⻥": "鱼", "⻰": "龙", "⻆": "角", "⺟": "母"}
+             "⻢": "马", "⻥": "鱼", "⻰": "龙", "⻆": "角", "⺟": "母",
+             "\u2329": "〈", "\u232a": "〉"}  # the angle brackets Unicode makes canonically equal to CJK 〈〉
 IDEOGRAPHS = str.maketrans(_RADICALS)
 
 

@@ -25,10 +25,7 @@ LAPARAMS = LAParams(line_overlap=0.5, char_margin=2.0, line_margin=0.5, word_mar
                     all_texts=True)
 
 # pdfminer inflates every stream whole and lays a page out from all its objects at once, with no limit of its own:
-# a 1 MB file whose content stream inflates to 1 GiB took 2.1 GB. A real report's streams (content, fonts, object
-# streams) inflate to a few MB. (The page and object budgets are in layout.py.)
-MAX_STREAM = 64 * 1024 * 1024  # bytes one stream may inflate to
-MAX_INFLATED = 256 * 1024 * 1024  # bytes all streams of one file may inflate to
+# the budgets (layout.MAX_*) are kept by standing in for its zlib and counting what its aggregator is given.
 
 
 def pages(path: Path) -> Iterator[Page]:
@@ -82,24 +79,24 @@ def _collect(objs, lines: list, shapes: list) -> None:
 # ---------------------------------------------------------------- budgets
 class _Inflater:
     """Stands in for the zlib module inside pdfminer.pdftypes (its only use of zlib is inflating streams, whole):
-    the same calls, within MAX_STREAM per stream and the file's remaining MAX_INFLATED."""
+    the same calls, within layout.MAX_STREAM per stream and the file's remaining layout.MAX_INFLATED."""
 
     error = zlib.error
 
     def __init__(self) -> None:
-        self.left = MAX_INFLATED
+        self.left = layout.MAX_INFLATED
 
     def spend(self, stream_total: int, more: int) -> None:
         """Count ``more`` inflated bytes, making ``stream_total`` so far for the stream they belong to."""
-        if stream_total > MAX_STREAM:
-            raise TooLarge(f"有一个数据流解压后超过 {MAX_STREAM >> 20} MB（可能是压缩炸弹），不像是正常的报告")
+        if stream_total > layout.MAX_STREAM:
+            raise TooLarge(layout.stream_too_large())
         self.left -= more
         if self.left < 0:
-            raise TooLarge(f"的数据流解压后共超过 {MAX_INFLATED >> 20} MB（可能是压缩炸弹），不像是正常的报告")
+            raise TooLarge(layout.streams_too_large())
 
     def decompress(self, data: bytes) -> bytes:
         d = zlib.decompressobj()
-        out = d.decompress(data, MAX_STREAM + 1)
+        out = d.decompress(data, layout.MAX_STREAM + 1)
         self.spend(len(out), len(out))
         if not d.eof:  # as zlib.decompress does, so pdfminer tries its repair for a stream cut short
             raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
@@ -123,7 +120,8 @@ class _BoundedDecompressor:
         self.inflater, self.d, self.total = inflater, d, 0
 
     def decompress(self, data: bytes, max_length: int = 0) -> bytes:
-        out = self.d.decompress(data, min(max_length or MAX_STREAM + 1, MAX_STREAM + 1))
+        limit = layout.MAX_STREAM + 1
+        out = self.d.decompress(data, min(max_length or limit, limit))
         self.total += len(out)
         self.inflater.spend(self.total, len(out))
         return out
@@ -144,7 +142,7 @@ class _Aggregator(PDFPageAggregator):
     def count(self) -> None:
         self.objects += 1
         if self.objects > layout.MAX_PAGE_OBJECTS:
-            raise TooLarge(f"的文字和图形超过 {layout.MAX_PAGE_OBJECTS} 个，不像是正常的报告页面")
+            raise TooLarge(layout.too_many_objects())
 
     def render_char(self, *args, **kwargs) -> float:
         self.count()
