@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pdfs", nargs="*", type=Path)
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--format", choices=("pdf", "jpg", "png"), default="pdf")
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)
     for pdf in args.pdfs or sorted(FIXTURES.glob("*.pdf")):
         for p in scan(pdf, args.dpi, args.out, args.format):
             print(p, f"{p.stat().st_size >> 10} KB")

@@ -46,9 +46,14 @@ def tesseract():
         api.SetImage(Image.fromarray(rgb))
         api.Recognize()
         it = api.GetIterator()
+        if it is None:
+            return
         line: list = []
         for r in tesserocr.iterate_level(it, tesserocr.RIL.SYMBOL):
-            ch = r.GetUTF8Text(tesserocr.RIL.SYMBOL)
+            try:
+                ch = r.GetUTF8Text(tesserocr.RIL.SYMBOL)
+            except RuntimeError:  # tesserocr's way of saying there is no text (a crop of a blank cell)
+                continue
             box = r.BoundingBox(tesserocr.RIL.SYMBOL)
             if not ch or box is None:
                 continue
