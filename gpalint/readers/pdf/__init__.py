@@ -109,7 +109,7 @@ def no_text_layer(pages: list[Page]) -> None:
     reads such pages here, adding their pieces, before this.)"""
     if len(pages_without_text(pages)) == len(pages):
         if ocr.available():
-            raise InputError("该 PDF 是扫描件，OCR 也未识别出文字，无法检查：请提供 Word 文档或可复制文字的 PDF")
+            raise InputError("该 PDF 是扫描件，没有文字层，无法检查：OCR 也未识别出文字，请提供 Word 文档或可复制文字的 PDF")
         raise InputError(f"该 PDF 是扫描件，没有文字层，无法检查：请安装 OCR 扩展（{ocr.INSTALL}）后再检查，"
                          "或提供 Word 文档、可复制文字的 PDF")
     for pg in pages:
