@@ -384,8 +384,10 @@ def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None
         if report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
             location = _findable(context, location, block, column, text)
         source = text if block.cell is not None else " " * (column - 1) + text
-        if block.confidence is not None:  # text read by OCR from a scanned page: the finding says so
-            location = replace(location, context="；".join(c for c in (OCR_SAID, location.context) if c))
+    # on text read by OCR from a scanned page, or (no text to point at: something missing) on a document read so,
+    # the finding says so
+    if found[0].confidence is not None if found is not None else any(b.confidence is not None for b in report.doc.blocks):
+        location = replace(location, context="；".join(c for c in (OCR_SAID, location.context) if c))
     expected = fields.get("expected")
     return Diagnostic(rule.code, rule.severity, message, report.doc.path, location, hint, fix, source,
                       expected=None if expected is None else str(expected))
