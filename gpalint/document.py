@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 
 from .model import Location
 
+# A value read by OCR with less confidence than this is not trusted: never used to check the table's sums (measured on
+# scans of the fixtures: scripts/measure_ocr.py, README「扫描件 (OCR)」)
+UNSURE = 0.8
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -38,6 +42,9 @@ class Block:
     # not the report: a page number, a crawler's provenance line, a site menu (gpalint/furniture.py); the Report
     # leaves it out, so no rule reports on it
     furniture: bool = False
+    # read by OCR from an image (a scanned page): the confidence of its least sure character (0–1); None: the file's
+    # own text. A finding on it says so; a table value read with less than the reader's floor is not used
+    confidence: float | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the character at ``offset`` in ``text``."""
@@ -89,7 +96,8 @@ class Document:
     # what a tool, not the author, made of the text: "spacing" (a .txt a PDF text extractor wrote — pdftotext,
     # pdfminer — puts spaces around Latin text and digits and spreads a justified line apart), "punctuation" (every
     # full-width mark made half-width, as some crawlers and converters do: no person typing with a Chinese input
-    # method writes dozens of commas and not one 「，」); rules on what the tool changed say nothing there
+    # method writes dozens of commas and not one 「，」); OCR both (readers/pdf/ocr.py); rules on what the tool
+    # changed say nothing there
     converted: frozenset[str] = frozenset()
 
     @property

@@ -374,6 +374,9 @@ def _heading_label(numbering: str, title: str, longest: int = 16) -> str:
 
 # ── making a diagnostic ──────────────────────────────────────────────────────────────────────────────────────────
 
+OCR_SAID = "据 OCR 识别"  # what a finding on text read from a scanned page says of it
+
+
 def diagnostic(rule: Rule, context: Context, location: Location, fix: Fix | None = None,
                **fields: object) -> Diagnostic:
     filled = Fields(fields)
@@ -393,12 +396,22 @@ def findable(context: Context, location: Location) -> tuple[Location, str | None
     """``location`` as a finding states it (in Word and PDF with what leads a person to it, see _findable), and the
     source line to show under it (None when no block holds the location)."""
     found = block_at(context, location)
+    doc = context.report.doc
     if found is None:
+        # nothing to point at (something missing) on a document read by OCR: the finding says so too
+        if any(b.confidence is not None for b in doc.blocks):
+            location = _said_by_ocr(location)
         return location, None
     block, (column, text) = found
-    if context.report.doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
+    if doc.format in ("docx", "pdf"):  # a paragraph number alone is hard to find
         location = _findable(context, location, block, column, text)
+    if block.confidence is not None:  # text read by OCR from a scanned page
+        location = _said_by_ocr(location)
     return location, text if block.cell is not None else " " * (column - 1) + text
+
+
+def _said_by_ocr(location: Location) -> Location:
+    return replace(location, context="；".join(c for c in (OCR_SAID, location.context) if c))
 
 
 def _findable(context: Context, location: Location, block: Block, column: int, text: str) -> Location:

@@ -6,9 +6,15 @@ from pathlib import Path
 from ..document import Document
 from ..model import InputError
 from ..oserrors import describe, not_regular
+from .extras import ocr_available
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html",
             ".doc": "doc", ".wps": "doc"}  # .doc/.wps: converted to .docx by LibreOffice (readers/doc.py)
+# Scanned pages as image files, read by OCR. Only with the OCR extra installed are they reports to look for in a
+# folder (without it, a folder's logos and screenshots are no reports; a file named on its own says how to install).
+IMAGES = {".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+if ocr_available():
+    SUFFIXES.update(IMAGES)
 MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
 # Lines, paragraphs or table cells: a 200-page report has about ten thousand. 50 MB of one-character lines would be
 # 12 million blocks (3.5 GB, 250 s); readers stop at this many.
@@ -17,9 +23,10 @@ MAX_BLOCKS = 100_000
 
 def read(path: str | Path, pdf_engine: str = "auto") -> Document:
     p = Path(path)
-    kind = SUFFIXES.get(p.suffix.lower())
+    kind = SUFFIXES.get(p.suffix.lower()) or IMAGES.get(p.suffix.lower())
     if kind is None:
-        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .doc .wps .pdf .html 文件")
+        raise InputError(f"不支持的文件类型「{p.suffix or '无扩展名'}」：gpalint 只检查 .txt .md .docx .doc .wps .pdf .html 文件"
+                         "（装有 OCR 扩展时还有 .png .jpg .tif 图片）")
     try:
         st = p.stat()
     except OSError as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ...document import Document
 from ...model import InputError, Location
-from . import layout
+from . import layout, ocr
 from .layout import Page, TooLarge
 
 ENGINES = ("auto", "pdfium", "pdfminer")
@@ -86,8 +86,16 @@ def _read(path: Path, pages_of: Callable[[Path], Iterator[Page]]) -> Document:
         notes.append((f"PDF 第 {pages_read + 1} 页起已损坏，无法读取，只检查了前 {pages_read} 页", Location(1, page=pages_read)))
     if not pages:
         raise InputError("PDF 文件中没有页面，无法检查")
+    blank = pages_without_text(pages)
+    unread = ocr.read_pages(path, blank) if blank and ocr.available() else blank
+    if unread and len(unread) < len(blank):
+        notes.append((f"扫描页超过 {ocr.MAX_OCR_PAGES} 页，第 {unread[0].number} 页起未做 OCR 识别，未能检查",
+                      Location(1, page=unread[0].number)))
     no_text_layer(pages)
-    return layout.build(str(path), pages, notes)
+    doc = layout.build(str(path), pages, notes)
+    if len(unread) < len(blank):
+        doc.converted |= ocr.CONVERTED
+    return doc
 
 
 def pages_without_text(pages: list[Page]) -> list[Page]:
@@ -100,10 +108,14 @@ def no_text_layer(pages: list[Page]) -> None:
     cannot be checked; a page of no text at all among others is named in a note. (An OCR engine, when there is one,
     reads such pages here, adding their pieces, before this.)"""
     if len(pages_without_text(pages)) == len(pages):
-        raise InputError("该 PDF 是扫描件，没有文字层，无法检查：请提供 Word 文档或可复制文字的 PDF")
+        if ocr.available():
+            raise InputError("该 PDF 是扫描件，没有文字层，无法检查：OCR 也未识别出文字，请提供 Word 文档或可复制文字的 PDF")
+        raise InputError(f"该 PDF 是扫描件，没有文字层，无法检查：请安装 OCR 扩展（{ocr.INSTALL}）后再检查，"
+                         "或提供 Word 文档、可复制文字的 PDF")
     for pg in pages:
         if pg.chars == 0:
-            pg.note = f"第 {pg.number} 页没有文字层（可能是扫描图片），该页未能检查"
+            pg.note = f"第 {pg.number} 页没有文字层（可能是扫描图片），该页未能检查" + (
+                "：OCR 也未识别出文字" if ocr.available() else f"：安装 OCR 扩展（{ocr.INSTALL}）后可识别扫描页")
 
 
 def _is_crypt(exc: Exception) -> bool:

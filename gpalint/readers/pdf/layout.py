@@ -419,6 +419,14 @@ def drop_margins(pages: list[Page]) -> None:
 
 
 # ---------------------------------------------------------------- blocks
+def confidence(pieces: Iterable[Piece], also: float | None = None) -> float | None:
+    """The least confidence among ``pieces`` (and ``also``) read by OCR; None when none was."""
+    sure = [p.confidence for p in pieces if p.confidence is not None]
+    if also is not None:
+        sure.append(also)
+    return min(sure, default=None)
+
+
 def _join(parts: list[str]) -> str:
     out = ""
     for t in parts:
@@ -486,7 +494,7 @@ class Builder:
             bold = sum(p.cjk_head for p in pieces) == cjk
         else:
             bold = all(p.headish for p in pieces)
-        self.doc.blocks.append(Block(text, line, 1, page=page.number, bold=bold))
+        self.doc.blocks.append(Block(text, line, 1, page=page.number, bold=bold, confidence=confidence(pieces)))
         if len(pieces) == 1:  # a line of prose (a line of several pieces is a table row: never joined)
             self.geometry[len(self.doc.blocks) - 1] = (pieces[0].x0, pieces[-1].x1, pieces[0].height)
 
@@ -512,9 +520,10 @@ class Builder:
                         continue
                     if col in prev:
                         prev[col].text = _join([prev[col].text, text])
+                        prev[col].confidence = confidence(cell, prev[col].confidence)
                     else:
                         prev[col] = Block(text, min(p.band for p in cell), 1, page=page.number,
-                                          cell=Cell(number, row_base, col))
+                                          cell=Cell(number, row_base, col), confidence=confidence(cell))
                         self.doc.blocks.append(prev[col])
                 last = prev
                 rows, texts, cols = rows[1:], texts[1:], cols[1:]
@@ -536,7 +545,7 @@ class Builder:
                 line = min(p.band for p in cell)
                 for p in cell:
                     self.note_cids(p, line, page.number)
-                block = Block(text, line, 1, page=page.number, cell=Cell(number, r, col))
+                block = Block(text, line, 1, page=page.number, cell=Cell(number, r, col), confidence=confidence(cell))
                 blocks.append(block)
                 last[col] = block
         self.cont = {"page": page.number, "number": number, "rows": row_base + len(rows),
@@ -700,6 +709,8 @@ def join_paragraphs(doc: Document, geometry: dict[int, tuple[float, float, float
                 sep = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and b.text[:1].isascii() \
                     and b.text[:1].isalnum() else ""
                 last.breaks = (*last.breaks, (len(last.text) + len(sep), b.line, b.column))
+                if b.confidence is not None:
+                    last.confidence = b.confidence if last.confidence is None else min(last.confidence, b.confidence)
                 last.text += sep + b.text
                 prev_index = i
                 continue

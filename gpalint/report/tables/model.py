@@ -57,6 +57,7 @@ class Table:
     glued: dict[str, Readings] = field(default_factory=dict)  # rows left to the table's other relations to read
     from_cells: bool = False  # every value came from a real table cell (Word, HTML, PDF table): read as laid out
     breaks: list[Break] = field(default_factory=list)  # the broken relations, one per cell they point at
+    unsure: list[tuple[str, str]] = field(default_factory=list)  # cells read by OCR with too little confidence
 
     def value(self, row: str, column: str) -> int | float | None:
         """The cell's number, or None when it is missing, unreadable or not trustworthy."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...document import Block
+from ...document import UNSURE, Block
 from ...model import Location
 from ..outline import Outline
 from ..template import Row, TableSpec, Template, norm, split_numbering
@@ -162,7 +162,20 @@ def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[
         _judge_sums(table)
         _blank_totals_once(table)
         _blank_rows_once(table)
+        _unsure_once(table)
     return table
+
+
+def _unsure_once(table: Table) -> None:
+    """The values OCR read with too little confidence: one reader note for the table, naming them."""
+    if not table.unsure:
+        return
+    cells = [table.cells[c] for c in table.unsure]
+    shown = "、".join(f"{table.context(*c).removeprefix(table.spec.title).strip()}读作「{v.raw}」"
+                      for c, v in zip(table.unsure[:_SHOWN], cells))
+    more = "等" if len(cells) > _SHOWN else ""
+    table.issues.append(Issue("unreadable", None, None, f"{len(cells)} 个数值 OCR 识别置信度低于 {UNSURE}，"
+                                                        f"未据以核对（{shown}{more}）", cells[0].location))
 
 
 _SHOWN = 3  # readings or rows a message lists before 「等」
@@ -447,6 +460,11 @@ def _store(src: _Source, table: Table, row: Row, col: str, tok: Token, a: int, b
     loc = _loc(src, tok.block, a, b, table.context(row.key, col))
     if tok.kind == "blank":  # many reports leave 0 blank: count it as 0, and say so once per row (see _assign)
         table.cells[(row.key, col)] = Value("", 0, loc)
+        return
+    sure = src.blocks[tok.block].confidence
+    if sure is not None and sure < UNSURE:  # read by OCR, not sure enough to check anything with
+        table.cells[(row.key, col)] = Value(raw, None, loc, f"OCR 识别置信度低（{sure:.2f}），未核对")
+        table.unsure.append((row.key, col))
         return
     value, problem = parse_value(raw, row.kind(col), row.unit)
     table.cells[(row.key, col)] = Value(raw, value, loc, problem)
