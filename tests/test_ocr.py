@@ -163,6 +163,8 @@ def test_a_scan_gives_the_text_pdfs_findings(scans, n):
         got = {c: v.raw for c, v in report.tables[key].cells.items()}
         assert got == {c: v.raw for c, v in want.tables[key].cells.items()}, key
     assert families(doc) == families(text)
+    # and no typography finding the text PDF does not have (marks and spaces OCR guessed are not the author's)
+    assert set(families(doc, keep=("G",))) <= set(families(text, keep=("G",)))
 
 
 @needs_ocr

@@ -12,7 +12,8 @@ sentence a PDF or a .txt file wraps over lines (blank lines between, as pdfminer
     are numbered 「1）」);
     ``elsewhere`` (optional): marks another rule reports (half-width ``()`` are G108's): a paragraph holding one
     of them is not checked for this pair — one cause, one finding.
-``scope`` (default "document"), ``skip_tables`` (default true), as for ``substitution``.
+``scope`` (default "document"), ``skip_tables`` (default true), as for ``substitution``; the preconditions of
+base.Conditions (``unless_converted = ["punctuation"]``: not on marks a converter or OCR gave).
 
 Message fields: {found} (the text from the mark on), {mark} (the mark found), {partner} (the mark missing, or
 the right mark for a wrong one), {detail} (「没有配对的「》」」 or 「应为「》」」).
@@ -26,7 +27,7 @@ from ..cjk import HAN_RE as HAN
 from ..document import Block
 from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Context, diagnostic, fill
+from .base import CheckKind, CheckTable, Conditions, Context, diagnostic, fill
 
 _SENTENCE_END = "。！？!?"
 _TRAILING = "”’）》」』〕】\"')"  # closing marks after a full stop: 「……。”」 still ends the sentence
@@ -50,6 +51,7 @@ class Params:
     pairs: tuple[Pair, ...]
     scope: str
     skip_tables: bool
+    conditions: Conditions
 
 
 _PAIR_KEYS = {"open", "close", "wrong_open", "wrong_close", "orphan_close", "elsewhere"}
@@ -75,7 +77,7 @@ def prepare(rule: Rule) -> Params:
         pairs.append(Pair(**item))
     if not pairs:
         raise table.error("pairs", "至少要有一对标点")
-    params = Params(tuple(pairs), table.scope(), table.value("skip_tables", bool, True))
+    params = Params(tuple(pairs), table.scope(), table.value("skip_tables", bool, True), Conditions.read(table))
     table.done()
     return params
 
@@ -98,6 +100,8 @@ def paragraphs(blocks: list[tuple[int, Block]]) -> Iterator[list[Block]]:
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
+    if not params.conditions.applies(context.report):
+        return
     for para in paragraphs(context.text_blocks(params.scope, params.skip_tables)):
         # the paragraph's text, and for each character the block and offset it comes from
         text = "".join(b.text for b in para)
