@@ -90,7 +90,11 @@ def rulings(gray: Any, dpi: float) -> Iterator[tuple[float, float, float, float]
 # the full resolution, in half the time and half the memory.)
 PARAMS: dict[str, Any] = {"Global.log_level": "error", "Global.return_word_box": True,
                           "Global.return_single_char_box": True,
-                          "Rec.rec_batch_num": 1}  # the same text, 200 MB less memory at its peak than 6 at a time
+                          "Rec.rec_batch_num": 1,  # the same text, 200 MB less memory at its peak than 6 at a time
+                          # gpalint's own workers (-j) share the CPUs: ONNX Runtime's default, a thread per core in
+                          # every worker, would put 8 workers × 64 threads on a 64-core machine
+                          "EngineConfig.onnxruntime.intra_op_num_threads": 2,
+                          "EngineConfig.onnxruntime.inter_op_num_threads": 1}
 
 
 def rapidocr(**params: Any) -> Callable[[Any], Iterator[Chars]]:
