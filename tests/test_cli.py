@@ -346,3 +346,22 @@ def test_argument_errors_are_chinese(capsys, argv, expected):
     assert exc.value.code == 2 and err.startswith("用法：gpalint")
     assert err.splitlines()[-1].startswith("gpalint: 参数错误：") and expected in err, err
     assert not any(word in err for word in ENGLISH), err
+
+
+def test_a_file_named_twice_is_checked_and_reported_once(tmp_path, capsys, monkeypatch):
+    """`a.txt a.txt ./a.txt`, a file and its folder, a hard link: one report, under its first name (trial item 12)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report = folder / "a.txt"
+    report.write_text(CLEAN.read_text(encoding="utf-8").replace("均已按期答复。", "均已按期答复(见附件)。"),
+                      encoding="utf-8")
+    (folder / "link.txt").hardlink_to(report)
+    monkeypatch.chdir(folder)
+    code, out, _ = run("check", "--no-cache", "--format", "json", "a.txt", "a.txt", "./a.txt", str(report), "..",
+                       "link.txt", str(folder), capsys=capsys)
+    findings = json.loads(out)
+    assert code == 1 and findings and {f["path"] for f in findings} == {"a.txt"}
+    once = json.loads(run("check", "--no-cache", "--format", "json", "a.txt", capsys=capsys)[1])
+    assert len(findings) == len(once)
+    code, out, _ = run("check", "--no-cache", "..", "a.txt", capsys=capsys)
+    assert "共检查 1 个" in out
