@@ -292,10 +292,10 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
                 files.append(p)  # a pipe or device is refused by the reader, which checks before it opens
             continue
         before = len(errors)
-        found = _walk(p, errors)
-        if not found and len(errors) == before:
+        listed = _walk(p, errors)
+        if not listed and len(errors) == before:
             errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .doc .wps .pdf .html）"))
-        found = [f for f, f_st in found if first(f, f_st)]
+        found = [f for f, f_st in listed if first(f, f_st)]
         files += found
         walked.update(found)
     return files, errors, walked
