@@ -3,15 +3,16 @@ ones that are new.
 
 A reviewer re-checking 300 corrected reports wants to see what changed, not the findings already sent back. So a
 finding is recognised by what it is about, not by where it stands: its code, the section it is in, and either the
-table cell it names or the faulty text itself with a few characters around it, normalised (full/half width,
-spaces). Line numbers, page numbers and the numbers in the message are left out, so blank lines inserted at the top
+table cell it names or the faulty text itself with the letters and digits of a few characters either side of it,
+normalised (full/half width, spaces). Line numbers, page numbers and the numbers in the message are left out, so blank lines inserted at the top
 or a paragraph rewritten elsewhere keep a finding matched; a total changed to another wrong value is a new finding
 (the correction failed). The same fingerprint may occur more than once in a file (the same typo twice in one
 section): the baseline counts them, and only occurrences beyond the count are new.
 
 The file is JSON, paths relative to the baseline's folder (so the folder of reports and its baseline can move
 together): ``{"gpalint-baseline": 1, "findings": [{"path", "fingerprint", "code", "line", "message"}, …]}``;
-``line`` and ``message`` are for a person reading it, never matched.
+``line`` and ``message`` are for a person reading it, never matched. A baseline of an older version (other
+fingerprints) is refused with one line saying to write it again.
 """
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ from .model import Diagnostic, FileResult
 from .report import Report
 from .report.template import norm
 
-VERSION = 1
+# 2: the context beside the span without punctuation, a span without an end cut to SPAN characters (1 took the
+# AROUND characters as they were, and a span without an end to the end of the line or paragraph)
+VERSION = 2
 AROUND = 4  # characters of the text on each side of the faulty span that belong to the fingerprint
+SPAN = 12  # characters from where a finding without an end starts
+_WORDS = re.compile(r"[\W_]+")  # what is not a letter or a digit (CJK characters are letters)
 _CELL = re.compile(r"^表[一二三四五六七八九十]")  # a context naming a table cell (「表三 「（七）总计」行 「总计」列」)
 _CELL_PLACE = re.compile(r"（第 \d+ 个表格第 \d+ 行第 \d+ 列）")  # where the cell sits in the real table: moves with rows
 _DIGITS = re.compile(r"\d+")
@@ -75,10 +80,16 @@ def _anchor(context: Context, d: Diagnostic) -> str:
         return cell or _DIGITS.sub("#", norm(d.message))
     _, (column, text) = found
     start = max(0, loc.column - column)
-    end = max(start, loc.end_column - column if loc.end_line in (None, loc.line) and loc.end_column else len(text))
+    if loc.end_line in (None, loc.line) and loc.end_column:
+        end = max(start, loc.end_column - column)
+    else:  # no end on this line: the finding is about where it starts, not the rest of the line or paragraph
+        end = start + SPAN
     if cell is not None:  # a cell: its neighbours in a flattened row are other cells, not context
         return f"{cell}|{norm(text[start:end])}"
-    return norm(text[max(0, start - AROUND):end + AROUND])
+    # the context keeps only letters and digits: a full stop added at the end of the line, or a comma changed beside
+    # the span, is an edit elsewhere; the faulty text itself is kept whole (it may be the wrong punctuation)
+    before, after = (_WORDS.sub("", norm(t)) for t in (text[max(0, start - AROUND):start], text[end:end + AROUND]))
+    return f"{before}|{norm(text[start:end])}|{after}"
 
 
 # ── the file ─────────────────────────────────────────────────────────────────────────────────────────
@@ -112,7 +123,11 @@ def load(source: Path) -> Counter[tuple[str, str]]:
         raise BaselineError(f"无法读取基线文件「{source}」：{describe(exc)}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BaselineError(f"基线文件「{source}」不是 JSON：请用 --write-baseline 重新生成") from None
-    findings = data.get("findings") if isinstance(data, dict) and data.get("gpalint-baseline") == VERSION else None
+    version = data.get("gpalint-baseline") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and 0 < version < VERSION:
+        raise BaselineError(f"基线文件「{source}」是旧版 gpalint 写的（第 {version} 版，现为第 {VERSION} 版），"
+                            "其中的问题已无法对应：请用 --write-baseline 重新生成")
+    findings = data.get("findings") if version == VERSION else None
     if not isinstance(findings, list) or not all(
             isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("fingerprint"), str)
             for f in findings):

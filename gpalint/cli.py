@@ -268,27 +268,40 @@ def collect(paths: list[str]) -> tuple[list[Path], list[FileResult], set[Path]]:
     files: list[Path] = []
     errors: list[FileResult] = []
     walked: set[Path] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode) of the files kept
     from .model import FileResult
+
+    def first(path: Path, st: os.stat_result) -> bool:
+        """Whether ``path`` is not a file already kept: `a.txt ./a.txt`, a file and its folder, a hard link are
+        one report, checked and reported once under the name it was first given."""
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for raw in paths:
         p = Path(raw)
         try:
-            mode = p.stat().st_mode
+            st = p.stat()
         except OSError as exc:
             errors.append(FileResult(str(p), error=describe(exc)))
             continue
-        if not stat.S_ISDIR(mode):
-            files.append(p)  # a pipe or device is refused by the reader, which checks before it opens
+        if not stat.S_ISDIR(st.st_mode):
+            if first(p, st):
+                files.append(p)  # a pipe or device is refused by the reader, which checks before it opens
             continue
         before = len(errors)
-        found = _walk(p, errors)
-        if not found and len(errors) == before:
+        listed = _walk(p, errors)
+        if not listed and len(errors) == before:
             errors.append(FileResult(str(p), error="目录中没有可检查的报告文件（.txt .md .docx .doc .wps .pdf .html）"))
+        found = [f for f, f_st in listed if first(f, f_st)]
         files += found
         walked.update(found)
     return files, errors, walked
 
 
-def _walk(folder: Path, errors: list[FileResult]) -> list[Path]:
+def _walk(folder: Path, errors: list[FileResult]) -> list[tuple[Path, os.stat_result]]:
     from .model import FileResult
     from .readers import SUFFIXES
     def unreadable(exc: OSError) -> None:
@@ -302,12 +315,12 @@ def _walk(folder: Path, errors: list[FileResult]) -> list[Path]:
                 continue
             path = Path(root, name)
             try:
-                path.stat()  # a broken or looping symbolic link
+                st = path.stat()  # a broken or looping symbolic link
             except OSError as exc:
                 errors.append(FileResult(str(path), error=f"无法读取文件：{describe(exc)}"))
                 continue
             if not _excluded(path):
-                found.append(path)
+                found.append((path, st))
     return found
 
 

@@ -163,13 +163,16 @@ class Engine:
         return report, diagnostics
 
     def check_path(self, path: str | Path, options: Options) -> FileResult:
-        from .readers import read
+        from .readers import fixable, read
         result = FileResult(str(path))
         try:
             doc = read(path, pdf_engine=options.pdf_engine)
             report, result.diagnostics = self.check_document(doc, options)
+            can_fix = fixable(path)
             for d in result.diagnostics:
                 d.compact()
+                if not can_fix:  # no [*], not counted as fixable, no fix in JSON/SARIF: --fix cannot change it
+                    d.fix = None
             if options.readout:
                 from .output.readout import readout
                 result.readout = readout(report)

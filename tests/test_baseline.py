@@ -29,7 +29,7 @@ def check(root, *paths, capsys):
 
 def test_baseline_file_records_every_finding_relative_to_its_folder(corpus, capsys):
     data = json.loads((corpus / "baseline.json").read_text(encoding="utf-8"))
-    assert data["gpalint-baseline"] == 1
+    assert data["gpalint-baseline"] == 2
     main(["check", "--format", "json", str(corpus / "corpus")])
     findings = json.loads(capsys.readouterr().out)
     assert len(data["findings"]) == len(findings) > 300  # the whole corpus: hundreds of findings
@@ -98,7 +98,7 @@ def test_the_same_finding_twice_is_new_beyond_the_baseline_count(tmp_path, capsy
     assert code == 1 and [f["line"] for f in findings] == [4]
 
 
-@pytest.mark.parametrize("content", ["not json", '{"findings": []}', '{"gpalint-baseline": 1, "findings": [1]}'])
+@pytest.mark.parametrize("content", ["not json", '{"findings": []}', '{"gpalint-baseline": 2, "findings": [1]}'])
 def test_a_bad_baseline_file_is_one_chinese_line_and_exit_2(tmp_path, capsys, content):
     (tmp_path / "b.json").write_text(content, encoding="utf-8")
     report = tmp_path / "r.txt"
@@ -140,3 +140,57 @@ def test_write_baseline_never_overwrites_a_report(tmp_path, capsys):
     assert main(["check", str(report), "--write-baseline", str(report)]) == 2
     assert report.read_text(encoding="utf-8") == "2024年政府信息公开工作年度报告\n"
     assert "拒绝覆盖" in capsys.readouterr().err
+
+
+def _still_matched(tmp_path, report, edit, capsys):
+    """Write a baseline of ``report``, ``edit`` it, check it against the baseline: (new findings, stderr)."""
+    assert main(["check", "--no-cache", str(report), "--write-baseline", str(tmp_path / "b.json"), "-q"]) == 0
+    edit(report)
+    capsys.readouterr()
+    main(["check", "--no-cache", "--format", "json", "--baseline", str(tmp_path / "b.json"), str(report)])
+    out, err = capsys.readouterr()
+    return json.loads(out), err
+
+
+def test_a_full_stop_added_to_a_faulty_line_keeps_its_findings_matched(tmp_path, capsys):
+    """Line 92 of seed 003 has four findings, F102 ending just before the line's last 「。」 (trial item 11)."""
+    need_corpus()
+    report = tmp_path / "r.txt"
+    shutil.copy(next((CORPUS / "seeds").glob("003_*.txt")), report)
+
+    def edit(path):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assert lines[91].endswith("信息公开处理费。")
+        lines[91] += "。"
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    findings, err = _still_matched(tmp_path, report, edit, capsys)
+    # the one new finding is the edit's own 「。。」; the four old ones on the line are all matched
+    assert [f["code"] for f in findings] == ["G109"] and "不再出现" not in err and "个已知问题未列出" in err
+
+
+def test_a_full_stop_added_to_a_faulty_word_paragraph_keeps_its_findings_matched(tmp_path, capsys):
+    need_corpus()
+    import docx
+    report = tmp_path / "r.docx"
+    shutil.copy(CORPUS / "fixtures" / "003_0ab25f721fbf8f7b.docx", report)
+
+    def edit(path):
+        d = docx.Document(str(path))
+        faulty = [p for p in d.paragraphs if p.text.endswith("信息公开处理费。")]
+        assert len(faulty) == 1
+        faulty[0].add_run("。")
+        d.save(str(path))
+
+    findings, err = _still_matched(tmp_path, report, edit, capsys)
+    # the one new finding is the edit's own 「。。」; the four old ones on the line are all matched
+    assert [f["code"] for f in findings] == ["G109"] and "不再出现" not in err and "个已知问题未列出" in err
+
+
+def test_a_baseline_of_the_first_version_is_refused_with_one_line(tmp_path, capsys):
+    (tmp_path / "b.json").write_text('{"gpalint-baseline": 1, "findings": []}', encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text("2024年政府信息公开工作年度报告\n", encoding="utf-8")
+    assert main(["check", "--baseline", str(tmp_path / "b.json"), str(report)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "旧版" in err[0] and "--write-baseline 重新生成" in err[0]

@@ -377,10 +377,18 @@ def test_fix_runs_in_the_pool(tmp_path, monkeypatch, capsys):
 
 
 def test_fix_of_a_file_named_twice_is_not_run_in_parallel(tmp_path, monkeypatch, capsys):
+    from gpalint.cli import build_parser
     [report] = copies(tmp_path, [FAULTY])
     jobs = pool_jobs(monkeypatch)
-    code, out, _ = run(capsys, "--fix", "-j", "2", report, report)
-    assert jobs == [1] and code == 1 and "已修复" in out
+    code, out, _ = run(capsys, "--fix", "-j", "2", report, report)  # the command line names it once (cli.collect)
+    assert jobs == [] and code == 1 and "已修复" in out and "共检查 1 个" in out
+    shutil.copy(FAULTY, report)
+    # a caller of run_all passing the same file twice: its fixes are not written by two workers at once
+    args = build_parser().parse_args(["check", "--no-cache", "--fix", "-j", "2", "--no-progress", str(report),
+                                      str(report)])
+    args.format = "text"
+    results = list(runner.run_all(args, [report, report]))
+    assert jobs == [1] and sum(r.fixed for r in results) > 0
 
 
 def test_on_a_terminal_results_come_as_they_are_ready(tmp_path, monkeypatch):

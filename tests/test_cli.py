@@ -346,3 +346,43 @@ def test_argument_errors_are_chinese(capsys, argv, expected):
     assert exc.value.code == 2 and err.startswith("用法：gpalint")
     assert err.splitlines()[-1].startswith("gpalint: 参数错误：") and expected in err, err
     assert not any(word in err for word in ENGLISH), err
+
+
+def test_a_file_named_twice_is_checked_and_reported_once(tmp_path, capsys, monkeypatch):
+    """`a.txt a.txt ./a.txt`, a file and its folder, a hard link: one report, under its first name (trial item 12)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report = folder / "a.txt"
+    report.write_text(CLEAN.read_text(encoding="utf-8").replace("均已按期答复。", "均已按期答复(见附件)。"),
+                      encoding="utf-8")
+    (folder / "link.txt").hardlink_to(report)
+    monkeypatch.chdir(folder)
+    code, out, _ = run("check", "--no-cache", "--format", "json", "a.txt", "a.txt", "./a.txt", str(report), "..",
+                       "link.txt", str(folder), capsys=capsys)
+    findings = json.loads(out)
+    assert code == 1 and findings and {f["path"] for f in findings} == {"a.txt"}
+    once = json.loads(run("check", "--no-cache", "--format", "json", "a.txt", capsys=capsys)[1])
+    assert len(findings) == len(once)
+    code, out, _ = run("check", "--no-cache", "..", "a.txt", capsys=capsys)
+    assert "共检查 1 个" in out
+
+
+def test_gpalint_output_saved_beside_the_reports_is_skipped_not_checked(tmp_path, capsys):
+    """`gpalint check > 结果.txt`, or the test snapshots in gpalint's own repository: not a report (trial item 15)."""
+    need_corpus()
+    faulty = tmp_path / "faulty.txt"
+    faulty.write_text(seed("003").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", "--no-cache", str(faulty), capsys=capsys)
+    assert code == 1 and ": 警告 " in out
+    (tmp_path / "结果.txt").write_text(out, encoding="utf-8")
+    code, again, err = run("check", "--no-cache", str(tmp_path), capsys=capsys)
+    assert "结果.txt: 已跳过：" in err and "gpalint 的检查结果" in err
+    assert again.count(": 警告 ") == out.count(": 警告 ") and "共检查 1 个" in again
+    for snapshot in (ROOT / "tests" / "snapshots").glob("faulty-report.*.txt"):
+        code, _, err = run("check", "--no-cache", str(snapshot), capsys=capsys)
+        assert code == 2 and "gpalint 的检查结果" in err, snapshot
+    # a report quoting a finding line or two is still a report
+    quoted = tmp_path / "quoted.txt"
+    quoted.write_text(CLEAN.read_text(encoding="utf-8") + out.splitlines()[0] + "\n", encoding="utf-8")
+    code, _, err = run("check", "--no-cache", str(quoted), capsys=capsys)
+    assert "gpalint 的检查结果" not in err and code in (0, 1)

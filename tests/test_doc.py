@@ -25,7 +25,7 @@ from gpalint.rules import builtin_rules
 
 ENGINE = Engine(builtin_rules())
 NEEDS_SOFFICE = pytest.mark.skipif(doc_reader.soffice() is None, reason="LibreOffice (soffice) is not installed")
-NOTE = "由 LibreOffice 转换为 .docx 后检查：段落号和单元格位置指转换后的 .docx"
+NOTE = "经 LibreOffice 转换后检查：段落号和单元格位置按转换结果计数，一般与在 Word/WPS 中打开本文件所见的段落和表格一致，个别可能不同"
 
 
 def docx_fixtures() -> list[Path]:

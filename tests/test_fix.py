@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import itertools
+import json
 import os
 import re
 import shutil
@@ -288,6 +289,21 @@ def test_pdf_is_reported_once_not_fixed(tmp_path, capsys, monkeypatch):
     assert all(r.error is None and r.fixed == 0 for r in results)
     assert any(d.code.startswith("G") for r in results for d in r.diagnostics)
     assert [p.read_bytes() for p in copies] == [p.read_bytes() for p in pdfs]
+
+
+def test_findings_in_a_file_fix_cannot_change_offer_no_fix(capsys):
+    """The rules that fix a .docx fix nothing in its PDF: no [*], none counted, no fix in JSON (trial item 10)."""
+    need_corpus()
+    from gpalint.cli import main
+    docx, pdf = FIXTURES / "003_0ab25f721fbf8f7b.docx", FIXTURES / "003_0ab25f721fbf8f7b.pdf"
+    assert any(d.fix for d in ENGINE.check_path(docx, G).diagnostics)  # the same rules can fix the Word file
+    found = ENGINE.check_path(pdf, G).diagnostics
+    assert found and not any(d.fix for d in found)
+    main(["check", "--no-cache", str(pdf)])
+    out = capsys.readouterr().out
+    assert "[*]" not in out and "--fix" not in out
+    main(["check", "--no-cache", "--format", "json", str(pdf)])
+    assert not any(d.get("fix") for d in json.loads(capsys.readouterr().out))
 
 
 # ---------------------------------------------------------------- Word files

@@ -116,23 +116,29 @@ def test_github_escapes_properties():
 
 # ── JUnit ──────────────────────────────────────────────────────────────────────
 
-def test_junit_parses_back_with_the_right_counts():
+def test_junit_parses_back_with_one_case_per_finding():
     root = ET.fromstring(junit.render(_results(), RULES).encode("utf-8"))
     [suite] = root.findall("testsuite")
     assert suite.get("name") == "gpalint"
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("5", "3", "1")
+    # 5 findings, each its own failed case (a viewer showing one failure per case shows them all), a clean file one
+    # passed case, the broken file one case with its error
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "5", "1")
     cases = suite.findall("testcase")
-    assert [c.get("classname") for c in cases] == [r.path for r in _results()]
-    assert [len(c.findall("failure")) for c in cases] == [2, 1, 2, 0, 0]
+    assert [c.get("classname") for c in cases] == ["reports/2024 年报.txt"] * 2 + ["reports/b.docx"] + \
+        ["reports/c.pdf"] * 2 + ["reports/clean.txt", "reports/broken.docx"]
+    assert [len(c.findall("failure")) for c in cases] == [1, 1, 1, 1, 1, 0, 0]
+    assert [c.get("name") for c in cases[:3]] == ["G101 第3行第4列", "D101 第1行第1列", "T103 第61段"]
+    assert cases[3].get("name") == "T103 第3页第12行"
     failure = cases[0].find("failure")
     assert failure.get("type") == "G101"
     assert failure.get("message").startswith("G101 发文字号应使用〔〕")
     assert failure.text.startswith("reports/2024 年报.txt:3:4: G101")
-    assert "表三 「（七）总计」行 「总计」列" in cases[1].find("failure").text
-    assert "第3页" in cases[2].find("failure").text
-    assert "\ufffd" in cases[2].findall("failure")[1].get("message")  # the form feed, replaced
-    error = cases[4].find("error")
-    assert error is not None and "zip" in error.get("message")
+    assert "表三 「（七）总计」行 「总计」列" in cases[2].find("failure").text
+    assert "第3页" in cases[3].find("failure").text
+    assert "\ufffd" in cases[4].find("failure").get("message")  # the form feed, replaced
+    assert cases[5].get("name") == "gpalint" and not list(cases[5])
+    error = cases[6].find("error")
+    assert error is not None and "zip" in error.get("message") and error.get("type") == "E000"
 
 
 # ── HTML ───────────────────────────────────────────────────────────────────────

@@ -359,6 +359,16 @@ def test_bad_input_is_one_chinese_sentence(name, words, pdf_engine):
     assert words in message and CHINESE.search(message) and "\n" not in message and "Traceback" not in message
 
 
+def test_a_truncated_pdf_is_said_in_chinese_not_by_an_exception_name(tmp_path, pdf_engine):
+    """pdfminer raises PSEOF on a cut-off file: the line explains it in Chinese (trial item 15)."""
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes((CORPUS / "fixtures" / "003_0ab25f721fbf8f7b.pdf").read_bytes()[:20_000])
+    with pytest.raises(InputError) as err:
+        read(cut)
+    message = str(err.value)
+    assert "已损坏" in message and not re.search(r"[A-Za-z]", message.replace("PDFium", "").replace("PDF", ""))
+
+
 def test_wrong_extension_and_empty_word(tmp_path, pdf_engine):
     pdf_named_docx = tmp_path / "report.docx"
     pdf_named_docx.write_bytes((FIXTURES / "scanned.pdf").read_bytes())

@@ -36,10 +36,10 @@ __all__ = ["DOC_NOT_FIXABLE", "HTML_NOT_FIXABLE", "MAX_ROUNDS", "PDF_NOT_FIXABLE
 
 def fix_file(engine, path, options, unsafe: bool = False, diff_only: bool = False) -> FileResult:
     """Fix one file in place (or, with ``diff_only``, only compute the unified diff of the fixes)."""
-    from ..readers import SUFFIXES
+    from ..readers import FIXABLE, SUFFIXES
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
-    if kind not in ("text", "docx"):
+    if kind not in FIXABLE:
         result = engine.check_path(path, options)
         if kind in ("pdf", "html", "doc") and result.error is None:
             _tell_once({"pdf": PDF_NOT_FIXABLE, "html": HTML_NOT_FIXABLE, "doc": DOC_NOT_FIXABLE}[kind])

@@ -1,5 +1,6 @@
-"""JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure): each checked file is one test case,
-each diagnostic one failure of it, a file that could not be checked an error."""
+"""JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure): each finding is one failed test case
+(classname the file, name the code and where), so a viewer that shows one failure per case shows them all; a file
+without findings is one passed case, a file that could not be checked one case with an error."""
 from __future__ import annotations
 
 import re
@@ -30,16 +31,21 @@ def _failure_text(d: Diagnostic) -> str:
 
 
 def render(results: list[FileResult], rules: dict[str, Rule]) -> str:
-    failed = sum(1 for r in results if r.diagnostics)
+    failures = sum(len(r.diagnostics) for r in results)
     errors = sum(1 for r in results if r.error)
-    counts = {"tests": str(len(results)), "failures": str(failed), "errors": str(errors)}
+    tests = sum(len(r.diagnostics) or 1 for r in results)
+    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors)}
     root = ET.Element("testsuites", {"name": "gpalint", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "gpalint", "skipped": "0", **counts})
     for r in results:
-        case = ET.SubElement(suite, "testcase", classname=_clean(r.path), name="gpalint", file=_clean(r.path))
-        if r.error:
-            ET.SubElement(case, "error", message=_clean(r.error), type=FILE_ERROR_CODE).text = _clean(r.error)
+        path = _clean(r.path)
+        if r.error or not r.diagnostics:
+            case = ET.SubElement(suite, "testcase", classname=path, name="gpalint", file=path)
+            if r.error:
+                ET.SubElement(case, "error", message=_clean(r.error), type=FILE_ERROR_CODE).text = _clean(r.error)
         for d in r.diagnostics:
+            case = ET.SubElement(suite, "testcase", classname=path, name=_clean(f"{d.code} {d.where(words=True)}"),
+                                 file=path)
             failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} {d.message}"), type=d.code)
             failure.text = _clean(_failure_text(d))
     ET.indent(root)

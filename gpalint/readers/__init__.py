@@ -15,10 +15,18 @@ SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".docx": "docx",
 IMAGES = {".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 if ocr_available():
     SUFFIXES.update(IMAGES)
+# The kinds gpalint/fix has a target for (fix.text.TextTarget, fix.word.WordTarget); findings in the others (PDF,
+# HTML, a converted .doc, an image) offer no fix, whatever their rule could fix elsewhere.
+FIXABLE = frozenset({"text", "docx"})
 MAX_BYTES = 50 * 1024 * 1024  # a report is a few hundred KB; anything this large is not one
 # Lines, paragraphs or table cells: a 200-page report has about ten thousand. 50 MB of one-character lines would be
 # 12 million blocks (3.5 GB, 250 s); readers stop at this many.
 MAX_BLOCKS = 100_000
+
+
+def fixable(path: str | Path) -> bool:
+    """Whether --fix can change this file."""
+    return SUFFIXES.get(Path(path).suffix.lower()) in FIXABLE
 
 
 def read(path: str | Path, pdf_engine: str = "auto") -> Document:

@@ -6,7 +6,8 @@ touched), without restoring documents and within a time limit; the process group
 the directory is always removed. A new profile keeps LibreOffice's default macro security: macros in the document
 are not run. LibreOffice reads Kingsoft WPS Writer and Microsoft Works .wps files as well as .doc.
 
-Locations (paragraph numbers, table cells) are those of the converted .docx: one note (M117, info) says so.
+Locations (paragraph numbers, table cells) are counted in the conversion, which the user never sees: one note
+(M117, info) says so in terms of what the user does see, the file opened in Word or WPS.
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ TIMEOUT = 60  # seconds one conversion may take: a report converts in a few seco
 _HEADS = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf", b"<", b"\xef\xbb\xbf<", b"MIME-Version", b"\xef\xbb\xbfMIME")
 NO_SOFFICE = ("读取 {suffix} 文件需要 LibreOffice（soffice），本机未安装：请安装后再检查（Debian/Ubuntu：apt install "
               "libreoffice-writer），或在 Word/WPS 中另存为 .docx")
+
+# the conversion is LibreOffice's, in a private folder: say what the numbers mean for the file the user has
+POSITIONS = "段落号和单元格位置按转换结果计数，一般与在 Word/WPS 中打开本文件所见的段落和表格一致，个别可能不同"
 
 
 def soffice() -> str | None:
@@ -60,7 +64,7 @@ def read(path: Path) -> Document:
         from . import docx
         doc = docx.read(converted)
     doc.path = str(path)
-    doc.conversion_notes.append((f"本文件（{suffix}）由 LibreOffice 转换为 .docx 后检查：段落号和单元格位置指转换后的 .docx",
+    doc.conversion_notes.append((f"本文件（{suffix}）经 LibreOffice 转换后检查：{POSITIONS}",
                                  Location(1)))
     return doc
 

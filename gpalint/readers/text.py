@@ -3,12 +3,13 @@ readers/markdown.py."""
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from pathlib import Path
 
 from ..document import Block, Document
 from ..furniture import mark
-from ..model import InputError
+from ..model import InputError, NotAReport, Severity
 from ..oserrors import describe
 from . import MAX_BLOCKS
 
@@ -143,4 +144,23 @@ def read(path: Path) -> Document:
     text = read_decoded(path)
     if not text.strip():
         raise InputError("文件只有空白，没有可检查的内容")
+    if gpalint_output(text):
+        raise NotAReport("这不像是政府信息公开工作年度报告：这是 gpalint 的检查结果（文本输出），不是报告")
     return parse(text, str(path), markdown=path.suffix.lower() in (".md", ".markdown"))
+
+
+# gpalint's own text output (output/text.py), saved beside the reports or kept as a test snapshot: a finding's line
+# (path:where: severity CODE …, where as Location.where writes it), the excerpt under it (「  |」「12 | …」) and its hint
+_FINDING = re.compile(r"^.+?:(?:\d+:\d+|¶\d+|表\d+第\d+行第\d+列|第\d+页:\d+): "
+                      rf"(?:{'|'.join(s.label for s in Severity)}) [A-Z]\d{{3}} ")
+_EXCERPT = re.compile(r"^ *\d* \|(?: |$)|^ += ")
+OUTPUT_SHARE = 0.8  # of the non-blank lines: a report quoting a finding or two is still a report
+
+
+def gpalint_output(text: str) -> bool:
+    """Whether ``text`` is what `gpalint check` printed: most of its lines are findings and their excerpts (a
+    report has none of either). Read from the first 2,000 non-blank lines."""
+    lines = list(itertools.islice((ln for ln in text.splitlines() if ln.strip()), 2000))
+    findings = sum(1 for line in lines if _FINDING.match(line))
+    excerpts = sum(1 for line in lines if _EXCERPT.match(line))
+    return findings > 0 and findings + excerpts >= OUTPUT_SHARE * len(lines)

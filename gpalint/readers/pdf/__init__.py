@@ -55,7 +55,17 @@ def _pdf_error(exc: Exception) -> str:
         return "该 PDF 已加密（需要打开密码或使用了不支持的加密方式），无法读取：请提供未加密的文件"
     if name == "PDFTextExtractionNotAllowed":
         return "该 PDF 设置了禁止提取文字的权限，无法检查：请提供未加限制的文件"
-    return f"PDF 文件已损坏或格式不受支持，无法读取（{name}）：请重新导出 PDF 后再检查"
+    if name == "PSEOF":
+        return "PDF 文件不完整或已损坏（读到文件末尾仍未结束），无法读取：请重新获取或导出 PDF 后再检查"
+    why = _WHY.get(name, f"读取库报告的错误类型为 {name}")  # the name helps a bug report; said as such, in Chinese
+    return f"PDF 文件已损坏或格式不受支持，无法读取（{why}）：请重新导出 PDF 后再检查"
+
+
+# What pdfminer's exceptions mean, for the error line (PSEOF, a truncated file, has a line of its own)
+_WHY = {"PDFSyntaxError": "文件结构不合 PDF 语法", "PSSyntaxError": "文件结构不合 PDF 语法",
+        "PDFNoValidXRef": "找不到有效的交叉引用表", "PDFTypeError": "文件中的对象类型不对",
+        "PSTypeError": "文件中的对象类型不对", "PDFValueError": "文件中的数值无效", "PSValueError": "文件中的数值无效",
+        "PDFKeyError": "文件缺少必需的条目", "PDFNotImplementedError": "用到了读取库不支持的 PDF 功能"}
 
 
 def _read(path: Path, pages_of: Callable[[Path], Iterator[Page]]) -> Document:
