@@ -75,14 +75,23 @@ def test_a_wps_file_is_read_as_libreoffice_reads_it(made, tmp_path):
     assert findings(doc) == findings(read(CORPUS / "fixtures" / f"{stem}.docx"))
 
 
+def private_tmp(tmp_path: Path, monkeypatch) -> None:
+    """A temporary folder of the test's own, so that another process's gpalint-doc-* folders in /tmp (a run beside
+    this one) are not taken for ones this test left."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 @NEEDS_SOFFICE
-def test_a_broken_doc_is_one_chinese_line_and_the_others_are_checked(made, tmp_path, capsys):
+def test_a_broken_doc_is_one_chinese_line_and_the_others_are_checked(made, tmp_path, capsys, monkeypatch):
     not_word = tmp_path / "乱码.doc"
     not_word.write_bytes(b"\x00\x01garbage" * 500)
     broken = tmp_path / "坏.doc"
     broken.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00garbage" * 500)  # an OLE header, then nothing
     good = tmp_path / "好.doc"
     shutil.copyfile(made[docx_fixtures()[1].stem], good)
+    private_tmp(tmp_path, monkeypatch)
     before = set(Path(tempfile.gettempdir()).glob("gpalint-doc-*"))
     code = main(["check", "-j", "1", str(not_word), str(broken), str(good)])
     out, err = capsys.readouterr()
@@ -95,8 +104,9 @@ def test_a_broken_doc_is_one_chinese_line_and_the_others_are_checked(made, tmp_p
 
 
 @NEEDS_SOFFICE
-def test_a_conversion_past_the_time_limit_is_stopped(made, monkeypatch):
+def test_a_conversion_past_the_time_limit_is_stopped(made, monkeypatch, tmp_path):
     monkeypatch.setattr(doc_reader, "TIMEOUT", 0.05)
+    private_tmp(tmp_path, monkeypatch)
     before = set(Path(tempfile.gettempdir()).glob("gpalint-doc-*"))
     with pytest.raises(InputError, match=r"LibreOffice 转换该文件超过 0\.05 秒，已停止"):
         read(made[docx_fixtures()[0].stem])
