@@ -74,9 +74,30 @@ def spans(text: str) -> list[tuple[int, int]]:
     return [*found, m.span()] if m else found
 
 
+# the provenance header an archive or a crawler writes above a text: 「# agency: …; year: 2019」「# 来源：…」, one
+# ``key: value`` pair or several parted by 「;」, under a comment or heading mark; only the keys below, so a Markdown
+# heading (「# 一、总体情况」「# 说明：…」) is never taken for one
+_HEADER_KEYS = ("source", "agency", "url", "link", "title", "date", "year", "author", "publisher", "origin",
+                "original", "crawled", "fetched", "retrieved", "archived", "encoding", "license", "licence",
+                "来源", "抓取", "抓取时间", "抓取日期", "采集", "采集时间", "原文", "原文链接", "网址", "链接", "机构",
+                "发布机构", "年份", "年度", "标题", "发布时间", "发布日期")
+_HEADER = re.compile(r"^\s*(?:#{1,6}|//|%|;)?\s*(?:" + "|".join(sorted(map(re.escape, _HEADER_KEYS), key=len, reverse=True))
+                     + r")\s*[:：]", re.IGNORECASE)
+
+
+def is_header(block_text: str, marked: bool) -> bool:
+    """Whether a line at the very top of a file is a provenance header line: a metadata key and a colon, after a
+    comment or heading mark (``marked``: the reader took the Markdown mark off, Block.heading)."""
+    text = block_text.lstrip()
+    return (marked or text[:1] in "#/%;") and _HEADER.match(text) is not None
+
+
 def mark(doc: Document) -> Document:
-    """Mark each block of ``doc`` that is furniture as a whole; the document, for chaining."""
+    """Mark each block of ``doc`` that is furniture as a whole, and the provenance header at the top of the file
+    (however long its lines: a source path); the document, for chaining."""
+    top = True
     for block in doc.blocks:
-        if is_furniture(block.text):
+        top = top and block.cell is None and is_header(block.text, block.heading is not None)
+        if top or is_furniture(block.text):
             block.furniture = True
     return doc
