@@ -43,11 +43,13 @@ _MENU_WORDS = ("首页", "打印本页", "打印此页", "关闭窗口", "关闭
 _MENU_WORD = "(?:" + "|".join(re.escape(w) for w in sorted(_MENU_WORDS, key=len, reverse=True)) + r")[:：]?"
 _MENU_LINE = re.compile(rf"^\s*(?:{_MENU_WORD}\s*){{2,}}$|^\s*(?:首页|打印本页|关闭窗口|返回顶部|附件下载|文件下载)\s*$")
 # furniture inside a long block (a web page crawled into one line): a breadcrumb up to the next space, a
-# 「来源：… 时间：…」 byline, a run of two or more menu words, a trailing 「附件下载」
+# 「来源：… 时间：…」 byline, a run of two or more menu words, a leading 「==== 正文 ====」, a trailing 「附件下载」
 _INLINE = re.compile(
     r"(?:当前位置|您现在的位置|您的位置)\s*[:：]\s*\S+(?:\s*[>＞›»/]\s*\S+)*"
     r"|来\s*源\s*[:：]\s*\S{0,30}?\s*(?:发布)?时\s*间\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
     rf"|{_MENU_WORD}(?:\s+{_MENU_WORD})+"
+    # a crawler's rule above the text, which a Markdown paragraph joins to the text's first line
+    r"|^={3,}\s*(?:正文|正\s*文|原文|附件)?\s*={3,}\s*"
     r"|(?<=\s)附件下载\s*$")
 
 

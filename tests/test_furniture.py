@@ -7,6 +7,7 @@ from conftest import CORPUS, need_corpus, seed
 
 from gpalint import furniture
 from gpalint.engine import Engine, Options
+from gpalint.fix.planner import Change
 from gpalint.readers import SUFFIXES, read
 from gpalint.readers.text import parse
 from gpalint.rules import builtin_rules
@@ -89,3 +90,39 @@ def test_injected_furniture_gives_no_finding():
     def found(text):
         return sorted((d.code, d.message) for d in ENGINE.check_document(parse(text, "r.txt"), Options())[1])
     assert found(noisy) == found(clean)
+
+
+HEADER = "# source: https://example.gov.cn/a.html (original: x)\n# agency: 某镇人民政府（某省，乡镇）; year: 2024\n"
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+def test_a_provenance_header_is_furniture_and_never_fixed(markdown):
+    """The corpus's two header lines (tests/corpus/README.md): 「;」 and 「(」 there are no report text, so no G108,
+    and --fix leaves the lines as they are."""
+    from gpalint.fix.text import fix_text
+    clean = seed("001").read_text(encoding="utf-8")
+    text = HEADER + clean
+    doc = parse(text, "r.md" if markdown else "r.txt", markdown=markdown)
+    assert [b.furniture for b in doc.blocks[:3]] == [True, True, False]
+    _, diagnostics = ENGINE.check_document(doc, Options())
+    assert not [d for d in diagnostics if d.location.line <= 2]
+    fixed, _, _ = fix_text(ENGINE, text, Options(), unsafe=True, path="r.txt", markdown=markdown)
+    assert fixed.splitlines()[:2] == HEADER.splitlines()
+
+
+def test_a_furniture_line_is_never_edited_by_a_fix():
+    """Whatever a rule says, an edit on a furniture line is refused (fix/text.py)."""
+    from gpalint.fix.text import TextTarget
+    from gpalint.model import Edit, Location
+    target = TextTarget(ENGINE, Options(), HEADER + "一、总体情况\n本年度无。\n", "r.txt", False)
+    target.check()
+    assert not isinstance(target.place(Edit(Location(2, 10, 2, 11), "；")), Change)
+    assert isinstance(target.place(Edit(Location(4, 1, 4, 2), "今")), Change)
+
+
+@pytest.mark.parametrize("text", ["# 一、总体情况\n# agency: 某镇; year: 2024\n", "# 说明：本报告为摘录\n",
+                                  "# 2024年度政府信息公开工作年度报告\n", "agency: 某镇; year: 2024\n"])
+def test_headings_and_bare_lines_are_no_provenance_header(text):
+    """Only ``# key: value`` lines with a metadata key, at the very top, are a header: a Markdown heading is not."""
+    for markdown in (False, True):
+        assert not any(b.furniture for b in parse(text, "r.md", markdown=markdown).blocks), (text, markdown)
