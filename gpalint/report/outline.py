@@ -80,9 +80,9 @@ class _Titles:
 
 @cache
 def _titles(template: Template) -> _Titles:
-    exact = {norm(s.title): s for s in template.sections}
+    exact = {norm(t): s for s in template.sections for t in s.right}
     variants = {norm(v): s for s in template.sections for v in s.variants}
-    words = sorted({*(s.title for s in template.sections), *(v for s in template.sections for v in s.variants)},
+    words = sorted({*(t for s in template.sections for t in (*s.right, *s.variants))},
                    key=len, reverse=True)
     long_words = [w for w in words if len(w) >= 8]  # specific enough to stand anywhere, even after a CJK char
     short_words = [w for w in words if len(w) < 8]
