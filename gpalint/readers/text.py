@@ -106,7 +106,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     return mark(doc)
 
 
-CONVERTED = ("spacing", "punctuation")  # what converted_by_tool can tell a tool changed
+CONVERTED = ("spacing", "punctuation", "quotes")  # what converted_by_tool (and the Markdown reader) can tell a tool changed
 _HALF_COMMA = re.compile(r"[\u4e00-\u9fff],(?=[\u4e00-\u9fff])")
 
 
