@@ -28,7 +28,10 @@ def _corpus():
     "标题: 某镇2024年政府信息公开工作年度报告", "发布时间: 2025-01-20 15:22", "原文链接: https://example.gov.cn/a.html",
     "当前位置：首页 > 政务公开 > 年报", "首页", "微信 微博 QQ空间", "打印本页 关闭窗口", "【打印】【关闭】",
     "==================== 正文 ====================", "索 引 号: | 1234/2024-00001 |",
-    "主办单位：某市人民政府办公室 承办：某市大数据中心", "京ICP备12345678号 京公网安备 11010502030号", "扫一扫在手机打开当前页"])
+    "主办单位：某市人民政府办公室 承办：某市大数据中心", "京ICP备12345678号 京公网安备 11010502030号", "扫一扫在手机打开当前页",
+    # a page's metadata box flattened into lines (real/r008 lines 7–11)
+    "发表日期:2024-01-26 15:35:23 发布机构:政务服务管理局", "索引号 620702074/2024-00047 发文字号 东街街道2023年度报告号",
+    "关键词 发布机构 政务服务管理局", "公开形式 责任部门", "生成日期 2024-01-26 15:35:23 是否有效", "图解链接:点击查看图解"])
 def test_furniture_lines(text):
     assert furniture.is_furniture(text)
 
@@ -36,7 +39,7 @@ def test_furniture_lines(text):
 @pytest.mark.parametrize("text", [
     "一、总体情况", "（一）主动公开", "2024年，我镇收到政府信息公开申请5件。", "1", "-1", "（七）总计 3 1 0 0 0 0 5",
     "通过微信、微博等平台发布信息。", "本机关未收取信息处理费。", "首页改版后，新增政策解读栏目12个。",
-    "主办了政务公开培训班3期。", "完成网站ICP备案信息更新。"])
+    "主办了政务公开培训班3期。", "完成网站ICP备案信息更新。", "公开形式多样，责任部门明确。", "公开形式 多样，群众满意。"])
 def test_report_lines_are_not_furniture(text):
     assert not furniture.is_furniture(text)
 
@@ -126,3 +129,14 @@ def test_headings_and_bare_lines_are_no_provenance_header(text):
     """Only ``# key: value`` lines with a metadata key, at the very top, are a header: a Markdown heading is not."""
     for markdown in (False, True):
         assert not any(b.furniture for b in parse(text, "r.md", markdown=markdown).blocks), (text, markdown)
+
+
+def test_the_crawlers_title_line_is_the_title_of_a_page_without_one():
+    """full/006: the text under the page has no title; the crawler's 「标题: …」 line is the title the page showed."""
+    page = "标题: 某镇2025年度政府信息公开工作年度报告\n发布时间: 2026-03-10 12:56\n"
+    body = "本报告根据《条例》编制。\n一、总体情况\n本年度无。\n"
+    doc = parse(page + body, "r.txt")
+    assert (doc.blocks[0].text, doc.blocks[0].column, doc.blocks[0].furniture) == ("某镇2025年度政府信息公开工作年度报告", 5, False)
+    assert doc.blocks[1].furniture
+    titled = parse(page + "某镇2025年度政府信息公开工作年度报告\n" + body, "r.txt")
+    assert titled.blocks[0].furniture and titled.blocks[0].text.startswith("标题")
