@@ -27,7 +27,7 @@ _CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 _SENTENCE_END = "。；！？"
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
-TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
+TITLE_WINDOW = furniture.TITLE_WINDOW  # blocks; web pages put menus and breadcrumbs before the title
 
 
 @dataclass(slots=True)
