@@ -96,8 +96,9 @@ class Document:
     # what a tool, not the author, made of the text: "spacing" (a .txt a PDF text extractor wrote — pdftotext,
     # pdfminer — puts spaces around Latin text and digits and spreads a justified line apart), "punctuation" (every
     # full-width mark made half-width, as some crawlers and converters do: no person typing with a Chinese input
-    # method writes dozens of commas and not one 「，」); OCR both (readers/pdf/ocr.py); rules on what the tool
-    # changed say nothing there
+    # method writes dozens of commas and not one 「，」); "quotes" (pandoc's own Markdown, whose straight 「"」 its
+    # smart extension renders curly: readers/markdown.py); OCR spacing and punctuation (readers/pdf/ocr.py); rules
+    # on what the tool changed say nothing there
     converted: frozenset[str] = frozenset()
 
     @property

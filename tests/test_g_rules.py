@@ -9,13 +9,40 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import need_corpus, seed
+from conftest import CORPUS, need_corpus, seed
 
 from gpalint.engine import Engine, Options
 from gpalint.fix import apply_text_fixes
 from gpalint.readers.text import parse
 
 ENGINE = Engine.load()
+
+
+# ---------------------------------------------------------------- a report collapsed into one line
+# (file, column) of every G107/G114 on line 12 of a crawled report whose paragraphs a space parts: only the spaces inside
+# a paragraph — 「新中国成立 70 周年」「“双随机、一公开” 抽查」「邮 编」「电 话」, the title's 「2020年度 政府…」 — never the
+# ones that stood for a paragraph break (「年度报告 根据」「一、总体情况 2020年」「。 一是」「事项 无」「局 2021年1月27日」)
+COLLAPSED = {
+    "004_2019_pingtan-zongheshiyanqu": {("G107", 1270), ("G107", 1292), ("G107", 1864)},
+    "103_2020_pingtan-caizhengjinrongju": {("G114", 108), ("G114", 481), ("G114", 492)},
+    "107_2020_pingtan-haitanpianqu": {("G107", 913)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLLAPSED))
+def test_spaces_for_paragraph_breaks_of_a_collapsed_report_are_not_reported(name):
+    need_corpus()
+    path = CORPUS / "full" / f"{name}.txt"
+    _, diagnostics = ENGINE.check_document(parse(path.read_text(encoding="utf-8"), str(path)), Options())
+    found = {(d.code, d.location.column) for d in diagnostics if d.code in ("G107", "G114") and d.location.line == 12}
+    assert found == COLLAPSED[name]
+
+
+def test_one_long_paragraph_is_not_a_collapsed_report():
+    """A long paragraph with one section heading in it is a paragraph: a space after its 「。」 is a typing error."""
+    text = "一、总体情况 " + "2024年，我镇坚持以公开为常态、不公开为例外，" * 8 + "取得良好效果。 一是抓好主动公开。\n二、主动公开政府信息情况\n无。\n"
+    _, diagnostics = ENGINE.check_document(parse(text, "r.txt"), Options())
+    assert [d.location.column for d in diagnostics if d.code == "G107"] == [7, len(text.split("\n")[0]) - 9]
 
 
 # ---------------------------------------------------------------- whole seeds

@@ -307,3 +307,15 @@ def test_chromium_spaces_and_angle_brackets_read_alike_by_both_engines(pdf_engin
         "本报告依据〈中华人民共和国政府信息公开条例〉编制，统计期限为 2024 年 1 月 1 日至 2024 年 12 月31 日。",
         "信息内容", "本年新制作数量", "本年新公开数量", "规章", "0", "3", "规范性文件", "12", "7"]
     assert [b.cell.col for b in doc.blocks if b.cell] == [1, 2, 3] * 3
+
+
+def test_straight_quotes_of_pandocs_own_markdown_are_not_the_authors():
+    """pandoc x.docx -t markdown writes the Word file's curly quotes as 「"」 (its smart extension renders them curly
+    again); a simple table (dash runs parted by spaces) shows the file is pandoc's Markdown. GFM has no such table: a
+    straight quote there is what the author typed."""
+    from gpalint.readers.markdown import parse
+    body = '# 一、总体情况\n\n做到了领导、机构、人员"三到位"。\n\n'
+    table = "  ------ ------\n  项目   数量\n  申请   0\n  ------ ------\n"
+    for text, quotes in ((body + table, 0), (body, 1), (body + "| 项目 | 数量 |\n|---|---|\n| 申请 | 0 |\n", 1)):
+        _, diagnostics = ENGINE.check_document(parse(text, "r.md"), Options())
+        assert sum(d.code == "G113" for d in diagnostics) == quotes, text

@@ -61,11 +61,18 @@ class TextTarget:
         self.engine, self.options = engine, options
         self.text, self.path, self.markdown = text, path, markdown
         self.lines = Lines(text)
+        self.furniture: frozenset[int] = frozenset()  # lines of page furniture (a provenance header): never edited
 
     def check(self) -> list[Diagnostic]:
-        return self.engine.check_document(parse(self.text, self.path, self.markdown), self.options)[1]
+        doc = parse(self.text, self.path, self.markdown)
+        self.furniture = frozenset(line for b in doc.blocks if b.furniture
+                                   for line in (b.line, *(brk[1] for brk in b.breaks)))
+        return self.engine.check_document(doc, self.options)[1]
 
     def place(self, edit: Edit) -> Change | Unplaced:
+        loc = edit.location
+        if self.furniture.intersection(range(loc.line, (loc.end_line or loc.line) + 1)):
+            return Unplaced("该处是页面附加内容（来源说明、页码、网站菜单），不属于报告正文，不修改")
         return self.lines.place(edit)
 
     def apply(self, chosen: list[tuple[Diagnostic, list[Change]]]) -> bool:

@@ -30,6 +30,10 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*(?:件|个|条|项|次|万元)?")
 _PLACEHOLDER = re.compile(r"(?:(?:列|栏|字段|column|col\.?)\s*\d{0,3}|[-—–_]*)", re.IGNORECASE)
+# a table only pandoc's own Markdown has (simple and multiline tables: dash runs parted by spaces; grid tables: a
+# 「+---+---+」 border): pandoc wrote it, with its smart extension, so a straight 「"」 in the file stands for a curly
+# quote the reader renders (pandoc x.docx -t markdown) — what the file shows is pandoc's, not the author's
+_PANDOC_TABLE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]{3,}\+){2,})[ \t]*$", re.MULTILINE)
 _ORDERED = re.compile(r"\d{1,9}[.)][ \t]*$")  # an ordered-list marker before the item's text
 
 
@@ -341,7 +345,8 @@ class _Reader:
 
 def parse(text: str, path: str = "<markdown>") -> Document:
     from .text import converted_by_tool
-    doc = Document(path=path, format="markdown", converted=converted_by_tool(text))
+    converted = converted_by_tool(text) | ({"quotes"} if _PANDOC_TABLE.search(text) else set())
+    doc = Document(path=path, format="markdown", converted=frozenset(converted))
     # markdown-it numbers lines by "\n"; gpalint (and the fixer) as str.splitlines does, which also breaks at \v,
     # \f, \u2028 …: those become "\n" for the parser, so that both count the same lines
     _Reader(text, doc).read(_PARSER.parse(_LINE_BREAKS.sub("\n", text)))

@@ -84,12 +84,13 @@ def _looks_binary(text: str) -> bool:
 
 
 def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
-    """Split decoded text into one block per non-blank line; Markdown goes to the Markdown reader."""
+    """Split decoded text into one block per non-blank line; Markdown goes to the Markdown reader. Page furniture
+    (gpalint/furniture.py) is marked in both."""
     if text.count("\n") > 4 * MAX_BLOCKS:  # before splitting: millions of (blank) lines cost memory as a list
         _too_many_lines(4 * MAX_BLOCKS)
     if markdown:
         from .markdown import parse as parse_markdown
-        return parse_markdown(text, path)
+        return mark(parse_markdown(text, path))
     doc = Document(path=path, format="text", converted=converted_by_tool(text))
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -106,7 +107,7 @@ def parse(text: str, path: str = "<text>", markdown: bool = False) -> Document:
     return mark(doc)
 
 
-CONVERTED = ("spacing", "punctuation")  # what converted_by_tool can tell a tool changed
+CONVERTED = ("spacing", "punctuation", "quotes")  # what converted_by_tool (and the Markdown reader) can tell a tool changed
 _HALF_COMMA = re.compile(r"[\u4e00-\u9fff],(?=[\u4e00-\u9fff])")
 
 

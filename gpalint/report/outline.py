@@ -27,7 +27,7 @@ _CAPTION = re.compile(rf"^(?:附\s*)?表\s*(?:{NUMERAL}{{1,2}}|\d{{1,2}})(?![\u4
 _TITLE = re.compile(r"(?:(?P<year>\d{4})\s*年\s*度?)?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?报\s*告")
 _SENTENCE_END = "。；！？"
 MAX_HEADING = 40  # characters; a longer block is prose, not a heading
-TITLE_WINDOW = 40  # blocks; web pages put menus and breadcrumbs before the title
+TITLE_WINDOW = furniture.TITLE_WINDOW  # blocks; web pages put menus and breadcrumbs before the title
 
 
 @dataclass(slots=True)
@@ -80,9 +80,9 @@ class _Titles:
 
 @cache
 def _titles(template: Template) -> _Titles:
-    exact = {norm(s.title): s for s in template.sections}
+    exact = {norm(t): s for s in template.sections for t in s.right}
     variants = {norm(v): s for s in template.sections for v in s.variants}
-    words = sorted({*(s.title for s in template.sections), *(v for s in template.sections for v in s.variants)},
+    words = sorted({*(t for s in template.sections for t in (*s.right, *s.variants))},
                    key=len, reverse=True)
     long_words = [w for w in words if len(w) >= 8]  # specific enough to stand anywhere, even after a CJK char
     short_words = [w for w in words if len(w) < 8]
@@ -106,6 +106,9 @@ def segment(blocks: list[Block], template: Template) -> list[Block]:
         cuts = [m.start() for m in inline.finditer(b.text) if m.start() > 0
                 and (long or b.text[m.start() - 1] in _SENTENCE_END)] if not b.cell else []
         dropped = furniture.spans(b.text) if not b.cell else []
+        if long and len(cuts) >= 2:  # a whole report collapsed into one line: cut it where its paragraphs ended too
+            stop = min((s for s, e in dropped if not b.text[e:].strip()), default=len(b.text))
+            cuts += [at for span in paragraph_breaks(b.text, cuts, template, stop) for at in span]
         if not cuts and not dropped:
             out.append(b)
             continue
@@ -114,6 +117,48 @@ def segment(blocks: list[Block], template: Template) -> list[Block]:
             if b.text[start:end].strip() and not any(s <= start and end <= e for s, e in dropped):
                 out.append(_slice(b, start, end))
     return out
+
+
+_WS = "[ \u3000\u00a0]+"
+# a space that stood for a paragraph break: after the end of a sentence (「…发挥了积极作用。 一是…」)
+_AFTER_SENTENCE = re.compile(rf"(?:(?<=[。！？；])|(?<=[。！？；][”’」』）)]))(?:{_WS})(?=\S)")
+_SENTENCE_ENDS = re.compile(r"[。！？；]")
+# after a sub-heading that stood on a line of its own (「（一）主动公开政府信息的数量 2020年…」「1.门户网站 在…」)
+_SUBHEADING = re.compile(rf"(?:{NUMERAL}{{1,2}}、|[（(]{NUMERAL}{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d))"
+                         rf"[^。，；：:！？\s]{{1,30}}?({_WS})(?=\S)")
+# before the date of the 落款 that ends the report (「…财政金融局 2021年1月27日」)
+_LAST_DATE = re.compile(rf"({_WS})\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*$")
+
+
+def paragraph_breaks(text: str, cuts: list[int], template: Template, stop: int) -> list[tuple[int, int]]:
+    """The spaces of a report collapsed into one line (a crawled page: ``text`` holds several section headings, at
+    ``cuts``; furniture from ``stop`` on) that stood for paragraph breaks: after the title, after a section heading
+    or a sub-heading, after the end of a sentence, before the closing date. Not in the table sections, whose cells
+    spaces part. Spaces inside a paragraph (「新中国成立 70 周年」「邮 编」) are not among them: the spacing rules
+    still see those."""
+    titles = _titles(template)
+    bounds = sorted({0, *cuts, len(text)})
+    found: list[tuple[int, int]] = []
+    for start, end in pairwise(bounds):
+        numbered = titles.numbered.match(text[start:start + 8])
+        if numbered and numbered.group(1) in template.tables:
+            continue
+        piece: list[tuple[int, int]] = []
+        heading = titles.inline.match(text, start)
+        if heading:
+            piece += [m.span() for m in [re.compile(_WS).match(text, heading.end())] if m]
+        elif start == 0:  # before the first section: the title, then the opening paragraph
+            piece += [m.span("ws") for m in re.finditer(rf"{_TITLE.pattern}(?P<ws>{_WS})(?=\S)", text[:end])]
+        piece += [m.span() for m in _AFTER_SENTENCE.finditer(text, start, end)]
+        todo = [start, *(e for _, e in piece), *(m.end() for m in _SENTENCE_ENDS.finditer(text, start, end))]
+        while todo:  # a sub-heading after each break or sentence, and one after that (「…主要形式 1.门户网站 在…」)
+            m = _SUBHEADING.match(text, todo.pop(), end)
+            if m:
+                piece.append(m.span(1))
+                todo.append(m.end(1))
+        found += piece
+    last = _LAST_DATE.search(text, 0, stop)
+    return found + ([last.span(1)] if last else [])
 
 
 def _slice(b: Block, start: int, end: int) -> Block:

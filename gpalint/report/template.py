@@ -123,12 +123,19 @@ class TableSpec:
 class SectionSpec:
     key: str
     title: str
-    variants: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()  # wordings recognised as this section, yet not the template's (S105 says so)
     table: str | None = None
+    # wordings as right as the title: the 条例 第五十条's own words for the item, which a report may head it with
+    statutory: tuple[str, ...] = ()
 
     @property
     def heading(self) -> str:
         return f"{self.key}、{self.title}"
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        """The title and the statutory wordings: each is the section's heading as it should be."""
+        return (self.title, *self.statutory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +164,7 @@ class Template:
     def labels(self) -> list[Label]:
         """Each label of the template's sections and tables: headings with their number (七、政务新媒体建设情况),
         row labels without theirs, column labels and headers; each with its variants."""
-        out = [Label(frozenset(norm(f"{s.key}、{t}") for t in (s.title, *s.variants))) for s in self.sections]
+        out = [Label(frozenset(norm(f"{s.key}、{t}") for t in (*s.right, *s.variants))) for s in self.sections]
         for table in self.tables.values():
             out += [Label(frozenset(split_numbering(f)[1] for f in (r.label, *r.variants) if f), row=True)
                     for r in table.rows.values()]
@@ -253,7 +260,7 @@ def parse_template(path: Path, cached: bool = False) -> Template:
         if any(key == other.key for other in sections):
             raise RuleFileError(path, f"sections[{i}].key", f"章节「{key}」重复")
         sections.append(SectionSpec(key, require(s, "title", str, path, f"sections[{i}]."),
-                                    tuple(s.get("variants", ())), s.get("table")))
+                                    tuple(s.get("variants", ())), s.get("table"), tuple(s.get("statutory", ()))))
     tables = {k: _parse_table(k, v, path) for k, v in require(data, "tables", dict, path).items()}
     for k in tables:
         if not any(k == s.key for s in sections):  # a table is read from its section
