@@ -235,3 +235,16 @@ def test_an_unreadable_base_is_named(tmp_path):
     path.write_text(f'{HEAD}[[examples]]\nbase = "gbk"\ngood = []\n', encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"gbk\.txt：「文件」不是 UTF-8 编码的文本"):
         parse_rule(path)
+
+
+@pytest.mark.parametrize("said,codes", [
+    ("本年度未收到行政复议申请。", ["C107"]),  # about reviews: C107's, not C104's too
+    ("未收到行政诉讼申请。", []),  # table 四 has no lawsuits
+    ("本年度未收到政府信息公开申请，未发生行政复议。", ["C104", "C107"]),  # two claims, each against its table
+])
+def test_a_negative_claim_is_reported_by_the_rule_of_its_subject_only(said, codes):
+    from gpalint.readers.text import parse
+    text = (RULES_DIR / "bases" / "report.txt").read_text(encoding="utf-8")
+    text = text.replace("均已按期答复。全年被申请行政复议1件。", "均已按期答复。全年被申请行政复议1件。" + said)
+    _, diags = ENGINE.check_document(parse(text, "r.txt"), Options(select=["C"]))
+    assert sorted(d.code for d in diags) == codes

@@ -94,3 +94,40 @@ def test_a_period_statement_split_by_a_line_break_is_read_and_placed_on_its_firs
     assert [(d.message, d.location.line) for d in found] == [("2024年1月1日起至2024年11月30日", 2)]
     assert REPORT.splitlines()[1][found[0].location.column - 1:].startswith("2024年1月1日")
     assert messages(rule, REPORT.replace("至2024年12月31日止。", "至2024年12月\n31日止。")) == []
+
+
+# ── unless_sentence: what the words around a match say it is about ──────────────────────────────────────────────
+
+LAWSUITS = ("left = { scope = 'section:一', pattern = '行政诉讼(?P<n>\\d+)件', unless_sentence = '不涉及政府信息公开' }\n"
+            'right = "cell:四/数据/直诉.总计+复诉.总计"')
+
+
+def test_a_figure_in_a_sentence_saying_unless_sentence_is_not_compared(tmp_path):
+    rule = engine(tmp_path, f'kind = "compare"\n{LAWSUITS}', message="{left}")
+    said = "全年被申请行政复议1件。"
+    assert messages(rule, REPORT.replace(said, said + "行政诉讼5件，均不涉及政府信息公开。")) == []
+    assert messages(rule, REPORT.replace(said, said + "均不涉及政府信息公开的行政诉讼5件。")) == []  # before it too
+    # the next sentence is another matter: its figure is compared
+    assert messages(rule, REPORT.replace(said, said + "均不涉及政府信息公开。行政诉讼5件。")) == ["5"]
+    assert messages(rule, REPORT.replace(said, said + "行政诉讼5件。")) == ["5"]
+
+
+def test_unless_sentence_of_the_pattern_kind_reads_the_whole_sentence(tmp_path):
+    rule = engine(tmp_path, "kind = 'pattern'\nscope = 'section:一'\npattern = '依申请公开\\d+条'\n"
+                            "unless_sentence = '主动公开\\d+条'", message="{found}")
+    said = "全年被申请行政复议1件。"
+    assert messages(rule, REPORT.replace(said, said + "主动公开148条，依申请公开182条。")) == []
+    assert messages(rule, REPORT.replace(said, said + "依申请公开182条；主动公开148条！")) == []  # ； is no full stop
+    assert messages(rule, REPORT.replace(said, said + "主动公开148条！依申请公开182条。")) == ["依申请公开182条"]
+
+
+@pytest.mark.parametrize("check,key", [
+    ("kind = 'compare'\nleft = { pattern = '(?P<n>\\d+)', unless_sentence = 3 }\nright = 'title.year'",
+     r"check.left.unless_sentence"),
+    ("kind = 'compare'\nleft = { pattern = '(?P<n>\\d+)', unless_sentence = '(' }\nright = 'title.year'",
+     r"check.left.unless_sentence"),
+    ("kind = 'pattern'\npattern = 'x'\nunless_sentence = '('", r"check.unless_sentence"),
+])
+def test_unless_sentence_is_validated(tmp_path, check, key):
+    with pytest.raises(RuleFileError, match=key):
+        engine(tmp_path, check)

@@ -555,6 +555,19 @@ def _says(pattern: TextPattern, text: str) -> bool:
     return pattern.search(text) is not None or pattern.search("".join(text.split())) is not None
 
 
+SENTENCE_END = "。！？!?"  # not ；: a list of counts (主动公开148条；依申请公开182条；…) is one sentence
+
+
+def sentence_says(pattern: TextPattern | None, text: str, start: int, end: int) -> bool:
+    """Whether the sentence of ``text`` holding ``start``..``end`` says ``pattern`` (a kind's ``unless_sentence``:
+    what the words around a match show it is about, before it or after it; None says nothing)."""
+    if pattern is None:
+        return False
+    begin = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
+    ends = [i for c in SENTENCE_END if (i := text.find(c, end)) >= 0]
+    return _says(pattern, text[begin:min(ends, default=len(text))])
+
+
 # ── scopes ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
 def scope_blocks(report: Report, scope: str, with_cells: bool = False) -> Iterator[tuple[int, Block]]:

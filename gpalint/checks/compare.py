@@ -4,10 +4,11 @@ the title's year against the statistics year, and so on.
 Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
 落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计", "cell:三/一+二/总计");
-or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common"} (every match is
-compared, or only the number the scope names most often, when it is a clear majority). ``right`` may also be a list
-of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到申请
-N 件: the new applications, or with the carry-over) agrees when it equals any of them. ``require_all`` (default
+or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common", unless_sentence = "…"}
+(every match is compared, or only the number the scope names most often, when it is a clear majority; a match in a
+sentence saying ``unless_sentence`` does not count: 「行政诉讼5件，均不涉及政府信息公开」). ``right`` may also be a
+list of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到
+申请N 件: the new applications, or with the carry-over) agrees when it equals any of them. ``require_all`` (default
 false): compare only when every reading is found (the year a sentence states against both the title's year and the
 统计期限's, when one of those two may itself be the mistake). The finding is placed at ``left``; the preconditions of
 base.Conditions apply (``unless`` is matched against the whole document).
@@ -34,6 +35,7 @@ from .base import (
     diagnostic,
     scope_blocks,
     scope_text,
+    sentence_says,
 )
 from .signing_date import find_signature
 
@@ -45,6 +47,7 @@ class Mentions:
     scope: str
     pattern: TextPattern
     mode: str  # "each" | "most-common"
+    unless_sentence: TextPattern | None = None
 
 
 YEARS = ("title.year", "signature.report-year")
@@ -76,16 +79,20 @@ def _source(table: CheckTable, key: str, value: object) -> Source:
             raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
         return cell
     if isinstance(value, dict) and "pattern" in value:
-        unknown = sorted(set(value) - {"scope", "pattern", "mode"})
+        unknown = sorted(set(value) - {"scope", "pattern", "mode", "unless_sentence"})
         if unknown:
-            raise table.error(f"{key}.{unknown[0]}", "只能写 scope、pattern、mode")
+            raise table.error(f"{key}.{unknown[0]}", "只能写 scope、pattern、mode、unless_sentence")
         p = table.pattern(f"{key}.pattern", value["pattern"])
         if "n" not in p.groupindex:
             raise table.error(f"{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
         mode = value.get("mode", "each")
         if mode not in ("each", "most-common"):
             raise table.error(f"{key}.mode", "只能是 \"each\"（逐个比较）或 \"most-common\"（出现最多的数）")
-        return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode)
+        unless = value.get("unless_sentence")
+        if unless is not None and not isinstance(unless, str):
+            raise table.error(f"{key}.unless_sentence", "应为正则表达式字符串")
+        return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode,
+                        table.pattern(f"{key}.unless_sentence", unless) if unless else None)
     raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
@@ -136,7 +143,8 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
             yield total, source.location(report), str(total)
     elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
-                 for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)]
+                 for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)
+                 if not sentence_says(source.unless_sentence, block.text, m.start(), m.end())]
         if source.mode == "each":
             yield from found
         elif found:

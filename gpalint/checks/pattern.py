@@ -1,8 +1,9 @@
 """kind = "pattern": text that must not appear, optionally with its replacement (a fix).
 
 Parameters: ``pattern`` (regular expression; named groups become message fields), ``replace`` (optional,
-``re`` template: \\g<name>), ``scope`` (default body), ``skip_tables`` (default true: leave table cells and
-tab-separated table lines alone), and the preconditions of base.Conditions (min_year, max_year, when, when_cell).
+``re`` template: \\g<name>), ``unless_sentence`` (optional regular expression: a match in a sentence that says it is
+not reported — words before or after the match showing it is about something else), ``scope`` (default body),
+``skip_tables`` (default true: leave table cells and tab-separated table lines alone), and the preconditions of base.Conditions (min_year, max_year, when, when_cell).
 Message fields: {found}, {replacement}, and the pattern's named groups.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .base import (
     fill,
     scope_blocks,
     scope_text,
+    sentence_says,
 )
 
 
@@ -29,6 +31,7 @@ from .base import (
 class Params:
     pattern: TextPattern
     replace: str | None
+    unless_sentence: TextPattern | None
     scope: str
     skip_tables: bool
     conditions: Conditions
@@ -37,7 +40,8 @@ class Params:
 def prepare(rule: Rule) -> Params:
     table = CheckTable(rule)
     pattern = table.pattern("pattern")
-    params = Params(pattern, table.replacement("replace", pattern), table.scope(default="body"),
+    params = Params(pattern, table.replacement("replace", pattern), table.optional_pattern("unless_sentence"),
+                    table.scope(default="body"),
                     table.value("skip_tables", bool, True), Conditions.read(table))
     table.done()
     return params
@@ -56,6 +60,8 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         if params.skip_tables and "\t" in block.text:
             continue
         for m in pattern.finditer(block.text):
+            if sentence_says(params.unless_sentence, block.text, m.start(), m.end()):
+                continue
             loc = block.location(m.start(), m.end())
             fix, replacement = None, ""
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
