@@ -4,9 +4,12 @@ the title's year against the statistics year, and so on.
 Parameters: ``left`` and ``right``, each a source: "title.year"; "signature.report-year" (the year before the
 落款 date, when it is in the first half of a year); "cell:表/行/列" (e.g. "cell:三/一/总计", or a sum
 "cell:四/数据/直诉.总计+复诉.总计", "cell:三/一+二/总计");
-or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common", unless_sentence = "…"}
+or a table {scope = "section:一", pattern = "…(?P<n>\\d+)…", mode = "each" | "most-common", unless_sentence = "…",
+this_year_only = true}
 (every match is compared, or only the number the scope names most often, when it is a clear majority; a match in a
-sentence saying ``unless_sentence`` does not count: 「行政诉讼5件，均不涉及政府信息公开」). ``right`` may also be a
+sentence saying ``unless_sentence`` does not count: 「行政诉讼5件，均不涉及政府信息公开」; with ``this_year_only``, nor
+a match whose sentence names an earlier year than the report's as the last year before it: 「2023年收到申请6件」 in a
+2024 report, while 「2024年收到申请5件，较2023年增加2件」 is compared). ``right`` may also be a
 list of readings, each a source or {source = …, label = "…"}: a figure the text may mean in more than one way (收到
 申请N 件: the new applications, or with the carry-over) agrees when it equals any of them. ``require_all`` (default
 false): compare only when every reading is found (the year a sentence states against both the title's year and the
@@ -17,6 +20,7 @@ Message fields: {left}, {right} (the first reading found), {left_text} (the matc
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from ..model import Diagnostic, Location
 from ..report import Report
 from ..rules import Rule
 from .base import (
+    SENTENCE_END,
     Cell,
     CheckKind,
     CheckTable,
@@ -48,6 +53,7 @@ class Mentions:
     pattern: TextPattern
     mode: str  # "each" | "most-common"
     unless_sentence: TextPattern | None = None
+    this_year_only: bool = False
 
 
 YEARS = ("title.year", "signature.report-year")
@@ -79,9 +85,9 @@ def _source(table: CheckTable, key: str, value: object) -> Source:
             raise table.error(key, "单元格应写成 cell:表/行/列，如 cell:三/一/总计")
         return cell
     if isinstance(value, dict) and "pattern" in value:
-        unknown = sorted(set(value) - {"scope", "pattern", "mode", "unless_sentence"})
+        unknown = sorted(set(value) - {"scope", "pattern", "mode", "unless_sentence", "this_year_only"})
         if unknown:
-            raise table.error(f"{key}.{unknown[0]}", "只能写 scope、pattern、mode、unless_sentence")
+            raise table.error(f"{key}.{unknown[0]}", "只能写 scope、pattern、mode、unless_sentence、this_year_only")
         p = table.pattern(f"{key}.pattern", value["pattern"])
         if "n" not in p.groupindex:
             raise table.error(f"{key}.pattern", "需要一个命名分组 (?P<n>…) 表示要比较的数")
@@ -91,8 +97,11 @@ def _source(table: CheckTable, key: str, value: object) -> Source:
         unless = value.get("unless_sentence")
         if unless is not None and not isinstance(unless, str):
             raise table.error(f"{key}.unless_sentence", "应为正则表达式字符串")
+        this_year_only = value.get("this_year_only", False)
+        if not isinstance(this_year_only, bool):
+            raise table.error(f"{key}.this_year_only", "类型应为布尔值（true 或 false）")
         return Mentions(check_scope(table, f"{key}.scope", value.get("scope", "document")), p, mode,
-                        table.pattern(f"{key}.unless_sentence", unless) if unless else None)
+                        table.pattern(f"{key}.unless_sentence", unless) if unless else None, this_year_only)
     raise table.error(key, "应为 \"title.year\"、\"signature.report-year\"、\"cell:表/行/列\" 或 {scope, pattern}")
 
 
@@ -144,7 +153,8 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
     elif isinstance(source, Mentions):
         found = [(int(m.group("n")), block.location(m.start("n"), m.end("n")), m.group(0))
                  for _, block in scope_blocks(report, source.scope) for m in source.pattern.finditer(block.text)
-                 if not sentence_says(source.unless_sentence, block.text, m.start(), m.end())]
+                 if not sentence_says(source.unless_sentence, block.text, m.start(), m.end())
+                 and not (source.this_year_only and _of_an_earlier_year(block.text, m.start("n"), report.year))]
         if source.mode == "each":
             yield from found
         elif found:
@@ -152,6 +162,19 @@ def _values(report: Report, source: Source) -> Iterator[tuple[float, Location, s
             (top, n), *rest = counts.most_common(2) + [(None, 0)]
             if n >= 2 and n > 2 * rest[0][1]:  # a clear majority only: a report may well name other years
                 yield next(f for f in found if f[0] == top)
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年(?![\d月])")
+
+
+def _of_an_earlier_year(text: str, start: int, year: int | None) -> bool:
+    """Whether the last year the sentence names before ``start`` (the stated number) is earlier than the report's
+    ``year``."""
+    if year is None:
+        return False
+    begin = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
+    named = _YEAR.findall(text, begin, start)
+    return bool(named) and int(named[-1]) < year
 
 
 def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
