@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # multiprocessing is imported only when there are files for w
 # A 200-page report takes a few seconds and well under 500 MB; these only stop files no report resembles.
 DEFAULT_MAX_SECONDS = 300.0
 DEFAULT_MAX_MEMORY = 2048  # MB of address space a worker may add while it checks one file
+# OCR (ONNX Runtime's arenas and threads, a page image at 300 dpi) takes about 1.7 GB of address space for a page:
+# a scanned PDF or an image gets twice the room, when the OCR extra is there to read it
+DEFAULT_MAX_MEMORY_OCR = 4096
 MAX_TRIES = 2  # a file whose worker died is tried once more in a fresh worker
 PER_WORKER = 2  # files given to a worker at a time
 EXCERPT_FORMATS = ("text", "html")  # the formats that show the source line of a finding (Diagnostic.source_line)
@@ -68,7 +71,16 @@ def budget_for(args, path: Path) -> Budget:
     """The time and memory one file may take: the command line, else its configuration, else the defaults."""
     settings = _settings(args, path)
     return Budget(args.max_seconds or settings.max_seconds or DEFAULT_MAX_SECONDS,
-                  args.max_memory or settings.max_memory or DEFAULT_MAX_MEMORY)
+                  args.max_memory or settings.max_memory or _default_memory(path))
+
+
+def _default_memory(path: Path) -> int:
+    from .readers import IMAGES
+    if path.suffix.lower() in (".pdf", *IMAGES):
+        from .readers.extras import ocr_available
+        if ocr_available():
+            return DEFAULT_MAX_MEMORY_OCR
+    return DEFAULT_MAX_MEMORY
 
 
 _RULES: dict = {}

@@ -313,6 +313,19 @@ def test_budgets_from_the_configuration(tmp_path, monkeypatch, capsys):
     assert code == 2 and "检查超时：超过 1 秒仍未完成" in err
 
 
+@pytest.mark.parametrize("ocr", [True, False])
+def test_files_ocr_may_read_get_room_for_it_when_the_extra_is_there(tmp_path, monkeypatch, ocr):
+    from gpalint.readers import extras
+    monkeypatch.chdir(tmp_path)  # no configuration of the project's own applies
+    monkeypatch.setattr(extras, "ocr_available", lambda: ocr)
+    args = main_args()
+    for name, room in (("扫描件.pdf", 4096 if ocr else 2048), ("扫描件.PNG", 4096 if ocr else 2048),
+                       ("报告.txt", 2048), ("报告.docx", 2048)):
+        assert runner.budget_for(args, tmp_path / name).memory == room, name
+    args.max_memory = 1000  # what the user asks for always wins
+    assert runner.budget_for(args, tmp_path / "扫描件.pdf").memory == 1000
+
+
 def main_args():
     from gpalint.cli import build_parser
     return build_parser().parse_args(["check"])

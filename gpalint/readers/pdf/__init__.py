@@ -44,7 +44,7 @@ def read(path: Path, engine_name: str = "auto") -> Document:
     except RecursionError:
         raise InputError("PDF 文件结构嵌套过深，无法读取：文件可能已损坏") from None
     except MemoryError:
-        raise InputError("PDF 文件过大，内存不足，无法读取") from None
+        raise  # the memory budget ran out: the runner says so, with the option that widens it
     except Exception as exc:  # the engines raise many kinds; the user gets one Chinese line
         raise InputError(_pdf_error(exc)) from None
 
