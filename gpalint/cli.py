@@ -380,7 +380,7 @@ def cmd_check(args) -> int:
                 fixed = sum(r.fixed for r in ok)
                 text += f"已修复 {fixed} 处问题。\n" if fixed else ""
         elif args.format == "html":  # the review page lists the files it skipped, with the reason
-            text = render("html", ok + failed, rules, skipped=skipped)
+            text = render("html", ok + failed, rules, skipped=skipped, pairing=pairing)
         else:
             text = render(args.format, ok + failed, rules)
     except MemoryError:

@@ -76,12 +76,32 @@ def test_overview_worst_first_with_agency_year_template_and_files_not_checked():
     cells = [[td.text_content() for td in tr.xpath("td")] for tr in rows]
     # errors, warnings, notes, typography: a.txt (1 error) before c.txt (1 G warning) before the clean b.txt
     assert [c[0] for c in cells] == ["a.txt", "c.txt", "b.txt"]
-    assert cells[0][1:] == [HOSTILE.replace("\u202e", "\\u202e"), "2024", "2021", "1", "0", "0", "1"]
-    assert cells[1][4:] == ["0", "0", "0", "1"]  # a G finding counts as typography, not as a warning
+    assert cells[0][1:] == [HOSTILE.replace("\u202e", "\\u202e"), "2024", "2021", "—", "1", "0", "0", "1"]
+    assert cells[1][5:] == ["0", "0", "0", "1"]  # a G finding counts as typography, not as a warning
     failed = page.xpath("//h3[starts-with(., '无法检查的文件')]/following-sibling::table[1]//td/text()")
     assert failed == ["d.docx", "无法读取：文件不是有效的 .docx"]
     skipped = page.xpath("//h3[starts-with(., '已跳过的文件')]/following-sibling::table[1]//td/text()")
     assert skipped == ["README.md", "这不像是政府信息公开工作年度报告"]
+
+
+def test_the_page_shows_which_reports_were_compared_with_last_years(tmp_path):
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    last = next((CORPUS / "full").glob("004_2019_*.txt"))
+    shutil.copyfile(last, folder / "a2019.txt")
+    (folder / "a2020.txt").write_text(last.read_text(encoding="utf-8").replace("2019", "2020").replace("2018", "2019"),
+                                      encoding="utf-8")
+    out = tmp_path / "page.html"
+    main(["check", "--no-cache", "--format", "html", "-o", str(out), str(folder)])
+    page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    rows = page.xpath("//h2[.='总览']/following-sibling::table[1]/tbody/tr")
+    previous = {tr.xpath("td")[0].text_content(): tr.xpath("td")[4] for tr in rows}
+    link = previous[str(folder / "a2020.txt")].xpath("a")[0]
+    assert link.text_content() == str(folder / "a2019.txt")
+    assert page.xpath(f"//section[@id='{link.get('href')[1:]}']")  # the link leads to last year's report
+    assert previous[str(folder / "a2019.txt")].text_content() == "—"
+    assert "按单位和年度配对：平潭综合实验区 2019→2020" in page.text_content()
+    assert "C115" in page.text_content()  # the copy is reported on the page, as in the text output
 
 
 def test_findings_sorted_by_severity_with_quote_filters_and_rule_explanation():

@@ -115,8 +115,9 @@ def _counts(r: FileResult) -> tuple[int, int, int, int]:
 # ── overview ─────────────────────────────────────────────────────────────────────────────────────────
 
 def _overview(checked: list[tuple[int, FileResult]]) -> list[str]:
-    rows = ['<table class="wide"><thead><tr><th>报告</th><th>单位</th><th>年度</th><th>模板</th><th>错误</th>'
-            '<th>警告</th><th>提示</th><th>公文格式</th></tr></thead><tbody>']
+    section_of = {r.path: i for i, r in checked}
+    rows = ['<table class="wide"><thead><tr><th>报告</th><th>单位</th><th>年度</th><th>模板</th><th>上年报告</th>'
+            '<th>错误</th><th>警告</th><th>提示</th><th>公文格式</th></tr></thead><tbody>']
     def worst_first(ir: tuple[int, FileResult]):
         errors, warnings, notes, typography = _counts(ir[1])
         return -errors, -warnings, -typography, -notes, ir[1].path
@@ -125,9 +126,18 @@ def _overview(checked: list[tuple[int, FileResult]]) -> list[str]:
         read = r.readout or {}
         cells = "".join(_n(c) for c in _counts(r))
         rows.append(f'<tr><td class="path"><a href="#f{i}">{_e(r.path)}</a></td><td>{_e(read.get("agency") or "—")}</td>'
-                    f'<td>{_e(read.get("year") or "—")}</td><td>{_e(read.get("template") or "—")}</td>{cells}</tr>')
+                    f'<td>{_e(read.get("year") or "—")}</td><td>{_e(read.get("template") or "—")}</td>'
+                    f'<td class="path">{_previous(r, section_of)}</td>{cells}</tr>')
     rows.append("</tbody></table>")
     return rows
+
+
+def _previous(r: FileResult, section_of: dict[str, int]) -> str:
+    """Last year's report of the same agency it was compared with (gpalint/years.py), linked when it is on the page."""
+    if not r.previous:
+        return "—"
+    i = section_of.get(r.previous)
+    return f'<a href="#f{i}">{_e(r.previous)}</a>' if i is not None else _e(r.previous)
 
 
 def _not_checked(title: str, results: list[FileResult], note: str) -> list[str]:
@@ -219,7 +229,8 @@ def _report(i: int, r: FileResult, rules: dict[str, Rule]) -> list[str]:
     read = r.readout or {}
     name = " ".join(str(x) for x in (read.get("agency"), read.get("year") and f"{read['year']}年度") if x)
     out = [f'<section id="f{i}"><h2>{_e(name or r.path)}</h2>',
-           f'<p class="path">{_e(r.path)}' + (f"　模板 {_e(read['template'])}" if read.get("template") else "") + "</p>"]
+           f'<p class="path">{_e(r.path)}' + (f"　模板 {_e(read['template'])}" if read.get("template") else "")
+           + (f"　上年报告 {_e(r.previous)}" if r.previous else "") + "</p>"]
     findings = ordered(r.diagnostics)
     ids = {id(d): f"f{i}-d{j}" for j, d in enumerate(findings)}
     if findings:
@@ -314,7 +325,10 @@ LEGEND = ('<p class="legend">表格图例：<span>数值</span><span class="blan
           '<span style="background:#fff3cd">未能读取</span><span style="background:#eee">缺：没有这一行</span></p>')
 
 
-def render(results: list[FileResult], rules: dict[str, Rule], skipped: list[FileResult] | None = None) -> str:
+def render(results: list[FileResult], rules: dict[str, Rule], skipped: list[FileResult] | None = None,
+           pairing: list[str] | None = None) -> str:
+    """The review page; ``skipped``: files found beside the reports that are not reports; ``pairing``: how the
+    reports were paired by agency and year (the text summary's lines)."""
     failed = [r for r in results if r.error]
     checked = [(i, r) for i, r in enumerate(results) if not r.error]
     with_problems = sum(1 for _, r in checked if r.diagnostics)
@@ -328,7 +342,7 @@ def render(results: list[FileResult], rules: dict[str, Rule], skipped: list[File
              f"{len(failed)} 个无法检查，{len(checked) - with_problems} 个通过"
              + (f"；另跳过 {len(skipped)} 个不是报告的文件" if skipped else "") + "。</p>",
              "<h2>总览</h2>", '<p class="meta">按问题严重程度排序；「公文格式」是 G 族问题，不计入前三列。</p>',
-             *_overview(checked),
+             *_overview(checked), *(f'<p class="meta">{_e(line)}</p>' for line in pairing or ()),
              *_not_checked("无法检查的文件", failed, "这些文件没有检查（代码 E000）：请按原因处理后重新检查。"),
              *_not_checked("已跳过的文件", skipped or [], "目录中找到、但不是政府信息公开工作年度报告的文件。"),
              "<h2>问题汇总</h2>", *_by_family(results), LEGEND]
