@@ -319,3 +319,17 @@ def test_straight_quotes_of_pandocs_own_markdown_are_not_the_authors():
     for text, quotes in ((body + table, 0), (body, 1), (body + "| 项目 | 数量 |\n|---|---|\n| 申请 | 0 |\n", 1)):
         _, diagnostics = ENGINE.check_document(parse(text, "r.md"), Options())
         assert sum(d.code == "G113" for d in diagnostics) == quotes, text
+
+
+def test_escapes_in_the_rows_of_pandocs_multiline_tables_are_undone():
+    """pandoc -t markdown writes a multiline table's rows as an indented block (a code block to CommonMark), with
+    Markdown's escapes: 「1\\. 属于国家秘密」 is 「1. 属于国家秘密」, not a row with one more number. Outside pandoc's
+    Markdown an indented block is code, kept as it stands."""
+    from gpalint.readers.markdown import parse
+    table = ("  ------ ------\n  项目   数量\n  ------ ------\n\n"
+             "      （三）不予公开   1\\. 属于国家秘密   0   0\n\n  ------ ------\n")
+    doc = parse("# 三、收到和处理政府信息公开申请情况\n\n" + table, "r.md")
+    row = next(b for b in doc.blocks if "国家秘密" in b.text)
+    assert "1. 属于国家秘密" in row.text and "\\" not in row.text and row.rendered
+    plain = parse("# 说明\n\n    1\\. 代码\n", "r.md")
+    assert [b.text for b in plain.blocks if "代码" in b.text] == ["1\\. 代码"]

@@ -30,6 +30,7 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?\s*(?:件|个|条|项|次|万元)?")
 _PLACEHOLDER = re.compile(r"(?:(?:列|栏|字段|column|col\.?)\s*\d{0,3}|[-—–_]*)", re.IGNORECASE)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape of ASCII punctuation (CommonMark)
 # a table only pandoc's own Markdown has (simple and multiline tables: dash runs parted by spaces; grid tables: a
 # 「+---+---+」 border): pandoc wrote it, with its smart extension, so a straight 「"」 in the file stands for a curly
 # quote the reader renders (pandoc x.docx -t markdown) — what the file shows is pandoc's, not the author's
@@ -280,13 +281,18 @@ class _Reader:
         self.table = []
 
     def verbatim(self, token: Token) -> None:
-        """Code blocks and HTML comments: their lines as they stand (a comment may be a gpalint suppression)."""
+        """Code blocks and HTML comments: their lines as they stand (a comment may be a gpalint suppression). In
+        pandoc's own Markdown an indented block is a multiline table's rows, written with Markdown's escapes
+        (「1\\. 属于国家秘密」): those are undone, as pandoc renders them, and the line is marked rendered (no fix)."""
         assert token.map is not None
+        table_rows = token.type == "code_block" and "quotes" in self.doc.converted
         for index in range(*token.map):
             src = self.line(index)
             if src.strip():
                 lead = len(src) - len(src.lstrip())
-                self.doc.blocks.append(Block(src.strip(), index + 1, lead + 1))
+                text = src.strip()
+                shown = _ESCAPED.sub(r"\1", text) if table_rows else text
+                self.doc.blocks.append(Block(shown, index + 1, lead + 1, rendered=shown != text))
 
     def html(self, token: Token) -> None:
         """An HTML block (pandoc writes a table as HTML where merged cells do not fit a pipe table): read as the HTML
