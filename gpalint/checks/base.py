@@ -299,13 +299,21 @@ class Context:
     """One report being checked, and what several kinds look up in it, computed once on first use: a report can
     have thousands of findings, and a dozen G rules read the same text blocks."""
 
-    __slots__ = ("_blocks_by_line", "_index", "_text_blocks", "report")
+    __slots__ = ("_blocks_by_line", "_index", "_read_by_ocr", "_text_blocks", "report")
 
     def __init__(self, report: Report):
         self.report = report
         self._blocks_by_line: dict[tuple[int | None, int], list[Block]] | None = None
         self._text_blocks: dict[tuple[str, bool], list[tuple[int, Block]]] = {}
         self._index: dict[int, int] | None = None
+        self._read_by_ocr: bool | None = None
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """Whether any of the document was read by OCR (a block with a confidence)."""
+        if self._read_by_ocr is None:
+            self._read_by_ocr = any(b.confidence is not None for b in self.report.doc.blocks)
+        return self._read_by_ocr
 
     def section_of(self, block: Block) -> str | None:
         """The section heading and the sub-heading ``block`` stands under (or is), as written: 「三、… › （二）…」."""
@@ -399,7 +407,7 @@ def findable(context: Context, location: Location) -> tuple[Location, str | None
     doc = context.report.doc
     if found is None:
         # nothing to point at (something missing) on a document read by OCR: the finding says so too
-        if any(b.confidence is not None for b in doc.blocks):
+        if context.read_by_ocr:
             location = _said_by_ocr(location)
         return location, None
     block, (column, text) = found
@@ -563,9 +571,13 @@ def sentence_says(pattern: TextPattern | None, text: str, start: int, end: int) 
     what the words around a match show it is about, before it or after it; None says nothing)."""
     if pattern is None:
         return False
-    begin = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
     ends = [i for c in SENTENCE_END if (i := text.find(c, end)) >= 0]
-    return _says(pattern, text[begin:min(ends, default=len(text))])
+    return _says(pattern, text[sentence_start(text, start):min(ends, default=len(text))])
+
+
+def sentence_start(text: str, at: int) -> int:
+    """Where the sentence of ``text`` holding the offset ``at`` begins."""
+    return max(text.rfind(c, 0, at) for c in SENTENCE_END) + 1
 
 
 # ── scopes ───────────────────────────────────────────────────────────────────────────────────────────────────────

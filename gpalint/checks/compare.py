@@ -29,7 +29,6 @@ from ..model import Diagnostic, Location
 from ..report import Report
 from ..rules import Rule
 from .base import (
-    SENTENCE_END,
     Cell,
     CheckKind,
     CheckTable,
@@ -41,6 +40,7 @@ from .base import (
     scope_blocks,
     scope_text,
     sentence_says,
+    sentence_start,
 )
 from .signing_date import find_signature
 
@@ -172,8 +172,7 @@ def _of_an_earlier_year(text: str, start: int, year: int | None) -> bool:
     ``year``."""
     if year is None:
         return False
-    begin = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
-    named = _YEAR.findall(text, begin, start)
+    named = _YEAR.findall(text, sentence_start(text, start), start)
     return bool(named) and int(named[-1]) < year
 
 

@@ -27,9 +27,8 @@ from ..cjk import HAN_RE as HAN
 from ..document import Block
 from ..model import Diagnostic, Edit, Fix
 from ..rules import Rule
-from .base import CheckKind, CheckTable, Conditions, Context, diagnostic, fill
+from .base import SENTENCE_END, CheckKind, CheckTable, Conditions, Context, diagnostic, fill
 
-_SENTENCE_END = "。！？!?"
 _TRAILING = "”’）》」』〕】\"')"  # closing marks after a full stop: 「……。”」 still ends the sentence
 _PARAGRAPH = 40  # blocks read as one paragraph at most (a list of items may never end a sentence)
 _EXCERPT = 16
@@ -92,7 +91,7 @@ def paragraphs(blocks: list[tuple[int, Block]]) -> Iterator[list[Block]]:
             run = []
         run.append(block)
         last = i
-        if block.text.rstrip().rstrip(_TRAILING)[-1:] in _SENTENCE_END:
+        if block.text.rstrip().rstrip(_TRAILING)[-1:] in SENTENCE_END:
             yield run
             run = []
     if run:
