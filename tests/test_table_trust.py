@@ -206,3 +206,20 @@ def test_rows_short_in_a_web_table_are_one_error_for_the_table():
     html = f"<p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table>"
     _, diags = ENGINE.check_document(parse_html(html), Options(select=["T109", "M110"]))
     assert [d.code for d in diags] == ["T109"] and "2 行的数值不全" in diags[0].message
+
+
+def test_a_file_cut_short_inside_a_table_is_one_finding_where_it_stops():
+    """An excerpt or a crawl that stops in the middle of 表三: the rows after the cut, and the values missing from
+    the row it cuts, are where the file stops, not the report's omissions — one S101 says so, at the cut."""
+    base = (ROOT / "rules" / "bases" / "report.txt").read_text(encoding="utf-8")
+    row = "\t\t6.属于四类过程性信息\t0\t0\t0\t0\t0\t0\t0"
+    assert row in base
+    cut = base[:base.index(row)] + row[:-4]  # the row loses its last values, and everything after it is gone
+    _, diags = ENGINE.check_document(parse(cut, "cut.txt"), Options(select=["S", "T"]))
+    assert [d.code for d in diags] == ["S101"]
+    assert diags[0].message.startswith("缺少第四至六部分") and "（文件在此中断：最后一段「…" in diags[0].message
+    assert diags[0].location.line == cut.count("\n") + 1
+    # the same rows missing from a file that ends properly are the report's own omission
+    ended = base[:base.index(row)] + "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+    _, diags = ENGINE.check_document(parse(ended, "ended.txt"), Options(select=["S", "T"]))
+    assert "T102" in {d.code for d in diags} and not any("中断" in d.message for d in diags)

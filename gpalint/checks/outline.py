@@ -3,7 +3,9 @@ all of them again (a second series 一 … 六 in the body: the report pasted tw
 
 Parameters: ``aspect`` = "missing" | "order" | "duplicate" | "numbering" | "wording" | "series". A second full
 series is reported once, by "series"; its headings are not "duplicate" findings as well.
-Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}.
+Message fields: {key} {title} {expected} (the template heading), {found} (as written), {previous}; {cut} ("missing"):
+for the sections missing at the end of a file that breaks off in mid-sentence (Report.cut), 「（文件在此中断：…）」,
+else empty.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from ..rules import Rule
 from .base import CheckKind, CheckTable, Context, diagnostic
 
 ASPECTS = ("missing", "order", "duplicate", "numbering", "wording", "series")
+_CUT_QUOTE = 12  # characters of the unfinished last paragraph a finding quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +45,20 @@ def run(rule: Rule, params: Params, context: Context) -> Iterator[Diagnostic]:
         # finished) — one cause, one finding that names them all, at the end of the text
         trailing = [spec for spec in missing if order.index(spec.key) > max(present, default=-1)]
         at_end = blocks[-1].location() if blocks else Location(1)
+        # a file that breaks off in mid-sentence (Report.cut) is said to, at the place it stops
+        cut = f"（文件在此中断：最后一段「…{blocks[-1].text.strip()[-_CUT_QUOTE:]}」没有结束，其后的内容未能检查）" \
+            if report.cut else ""
         for spec in missing:
             if len(trailing) > 1 and spec in trailing:
                 continue
             later = [h for h in outline.headings if order.index(h.spec.key) > order.index(spec.key)]
             loc = blocks[later[0].index].location() if later else at_end
-            yield diagnostic(rule, context, loc, key=spec.key, title=spec.title, expected=spec.heading)
+            yield diagnostic(rule, context, loc, key=spec.key, title=spec.title, expected=spec.heading,
+                             cut=cut if spec in trailing else "")
         if len(trailing) > 1:
             keys = f"{trailing[0].key}至{trailing[-1].key}" if len(trailing) > 2 else "、".join(s.key for s in trailing)
             yield diagnostic(rule, context, at_end, key=keys, title="、".join(s.title for s in trailing),
-                             expected="」「".join(s.heading for s in trailing))
+                             expected="」「".join(s.heading for s in trailing), cut=cut)
     elif aspect == "order":
         highest = None
         for h in outline.headings:
@@ -128,5 +135,5 @@ def _written(h: Heading) -> str:
     return f"{h.numbering}{h.title}"
 
 
-KIND = CheckKind("outline", prepare, run, ("key", "title", "expected", "found", "previous"),
+KIND = CheckKind("outline", prepare, run, ("key", "title", "expected", "found", "previous", "cut"),
                  "六个部分：缺少、次序、重复、编号、措辞、第二套编号")

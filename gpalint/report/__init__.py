@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from ..document import Block, Document
 from ..model import NotAReport
-from .outline import TITLE_WINDOW, Outline, build_outline, segment
+from .outline import TITLE_WINDOW, Outline, breaks_off, build_outline, segment
 from .tables import Table, recover_tables
 from .template import Template, Templates, load_templates, norm
 
@@ -27,6 +27,7 @@ class Report:
     year: int | None  # the report year: the title's, else the configured one
     normalised: str = ""  # whole text, normalised, for cheap searches
     template_evidence: int = 0  # distinguishing labels of the detected template the report uses (0: chosen or by year)
+    cut: bool = False  # the text stops in mid-course (outline.breaks_off): the file was cut short
 
 
 def analyse(doc: Document, template: str = "auto", year: int | None = None,
@@ -45,13 +46,14 @@ def analyse(doc: Document, template: str = "auto", year: int | None = None,
         tpl = templates.get(template)
     blocks = segment(doc.blocks, tpl)
     outline = build_outline(blocks, tpl)
-    tables = recover_tables(blocks, doc.format, outline, tpl)
+    cut = breaks_off(blocks, outline, tpl)
+    tables = recover_tables(blocks, doc.format, outline, tpl, cut)
     report_year = outline.title.year if outline.title and outline.title.year else year
     if report_year is None:  # no year in the title: the 统计期限 statement's, as the rules' year of reference
         report_year = _statement_year(normalised)
     if not outline.headings and not any(t.found for t in tables.values()) and "政府信息公开" not in normalised:
         raise NotAReport("这不像是政府信息公开工作年度报告：没有找到任何规定章节、表格或“政府信息公开”字样")
-    return Report(doc, blocks, tpl, outline, tables, report_year, normalised, evidence)
+    return Report(doc, blocks, tpl, outline, tables, report_year, normalised, evidence, cut)
 
 
 # the files a repository or a folder of reports keeps beside them (UPSTREAM-README.md, CHANGELOG.md …)

@@ -222,6 +222,24 @@ def find_title(blocks: list[Block]) -> Title | None:
     return None
 
 
+_CLOSES = "。！？!?；;：:…）)」』”’》〕】]"  # what a sentence, a heading's words or a 落款 may end with
+_DATE_END = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def breaks_off(blocks: list[Block], outline: Outline, template: Template) -> bool:
+    """Whether the text stops in mid-course: sections of the template are missing after the last one present, and
+    the last block ends neither a sentence nor a date (「…依托市政府门户网站服务端口和」, a table row cut short,
+    「五、存在的主」) — a file cut short (an excerpt, a crawl or a copy that lost its end), not a report that ends."""
+    if not blocks or blocks[-1].cell is not None:  # a real table's cell (Word, a web page, a ruled PDF) is whole
+        return False
+    order = [s.key for s in template.sections]
+    present = [order.index(k) for k in outline.sections]
+    if not present or max(present) == len(order) - 1:
+        return False
+    last = blocks[-1].text.rstrip()
+    return bool(last) and last[-1] not in _CLOSES and not _DATE_END.search(last)
+
+
 def build_outline(blocks: list[Block], template: Template) -> Outline:
     """The outline of ``blocks`` (already segmented: block indices are into that list)."""
     titles = _titles(template)

@@ -105,10 +105,13 @@ class _Matcher:
 
 # ── recovery ─────────────────────────────────────────────────────────────────────────────────────────
 
-def recover_tables(blocks: list[Block], format: str, outline: Outline, template: Template) -> dict[str, Table]:
-    """Each of the template's tables, as found in ``blocks`` (the Report's) of a document read from ``format``."""
+def recover_tables(blocks: list[Block], format: str, outline: Outline, template: Template,
+                   cut: bool = False) -> dict[str, Table]:
+    """Each of the template's tables, as found in ``blocks`` (the Report's) of a document read from ``format``;
+    ``cut``: the text stops in mid-course (outline.breaks_off), so a table running to its end is cut short."""
     src = _Source(blocks, format)
-    return {key: recover(src, outline, spec, stated_values(blocks, outline, spec)) for key, spec in template.tables.items()}
+    return {key: recover(src, outline, spec, stated_values(blocks, outline, spec), cut)
+            for key, spec in template.tables.items()}
 
 
 def stated_values(blocks: list[Block], outline: Outline, spec: TableSpec) -> dict[tuple[str, str], int]:
@@ -139,7 +142,8 @@ def _region(src: _Source, outline: Outline, spec: TableSpec) -> range:
     return range(0)
 
 
-def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[str, str], int] | None = None) -> Table:
+def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[str, str], int] | None = None,
+            cut: bool = False) -> Table:
     table = Table(spec)
     region = _region(src, outline, spec)
     section = outline.sections.get(spec.key)
@@ -153,6 +157,8 @@ def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[
         _recover_header_table(src, table, tokens)
     else:
         _recover_row_table(src, table, tokens, anchor)
+    if cut and region.stop == len(src.blocks):
+        _cut_short(table)
     if table.found:
         # Word and web tables are read as laid out; a PDF's cells are rebuilt from positions, text has none
         table.from_cells = src.format in ("docx", "html") and all(t.cell for t in tokens if t.kind != "label")
@@ -164,6 +170,26 @@ def recover(src: _Source, outline: Outline, spec: TableSpec, stated: dict[tuple[
         _blank_rows_once(table)
         _unsure_once(table)
     return table
+
+
+def _cut_short(table: Table) -> None:
+    """The file stops inside this table: the rows after the last one read, and the values missing from that last
+    row, are where the text breaks off, not the report's omissions (the outline's finding says the file stops
+    there: one cause, one finding)."""
+    keys = list(table.spec.rows)
+    found = [k for k in keys if k in table.rows]
+    if not found:
+        return
+    last = found[-1]
+    after = set(keys[keys.index(last) + 1:])
+
+    def at_the_cut(issue: Issue) -> bool:
+        if issue.kind == "missing-values":
+            return issue.row == last
+        if issue.kind == "missing-row":  # a run is one issue at the row before it: the run after the last row
+            return issue.location == table.rows[last] and (issue.row is None or issue.row in after)
+        return False
+    table.issues = [i for i in table.issues if not at_the_cut(i)]
 
 
 def _unsure_once(table: Table) -> None:
